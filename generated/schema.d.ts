@@ -273,6 +273,12 @@ export interface components {
          */
         GroupType: (0 | 1) | ("builtIn" | "custom");
         /**
+         * @description An ISO 8601 date and time in UTC. The service sometimes omits the zone designator
+         *     (`2021-10-19T15:37:49.1853184`), so it is optional here; read such a value as UTC.
+         * @example 2021-10-19T15:37:49.1853184Z
+         */
+        Timestamp: string;
+        /**
          * @description A member of a group as the directory describes it. `objectType` says what it is; the fields
          *     after `displayName` are only filled for directory users (and `applicationId` for
          *     applications). Fields the service adds later are allowed.
@@ -297,8 +303,7 @@ export interface components {
                 [key: string]: string;
             } | null;
             externalId?: string | null;
-            /** Format: date-time */
-            creationTime?: string;
+            creationTime?: components["schemas"]["Timestamp"];
             applicationId?: string | null;
         };
         /** @description A group of the organization, built in or local. */
@@ -312,13 +317,9 @@ export interface components {
              */
             displayName?: string | null;
             type: components["schemas"]["GroupType"];
-            /**
-             * Format: date-time
-             * @description When the group was created (UTC; the service may omit the zone designator).
-             */
-            creationTime: string;
-            /** Format: date-time */
-            lastModificationTime?: string | null;
+            /** @description When the group was created (UTC; the service may omit the zone designator). */
+            creationTime: components["schemas"]["Timestamp"];
+            lastModificationTime?: components["schemas"]["Timestamp"] | null;
             /**
              * @description The group's directory members. Some Automation Cloud organizations return this empty; the
              *     `/Members` endpoint is the dependable way to list members.
@@ -412,10 +413,8 @@ export interface components {
             name: string | null;
             /** @description The friendly name shown in the portal. */
             displayName: string | null;
-            /** Format: date-time */
-            creationTime: string;
-            /** Format: date-time */
-            lastLoginTime?: string | null;
+            creationTime: components["schemas"]["Timestamp"];
+            lastLoginTime?: components["schemas"]["Timestamp"] | null;
             /** @description The groups the robot account belongs to. */
             groupIds?: components["schemas"]["UuidList"];
         };
