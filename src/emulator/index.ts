@@ -1,0 +1,19 @@
+// A stateful local emulator of UiPath's Identity API for groups and robot accounts, driven by the
+// bundled OpenAPI document. `startEmulator()` is the whole public surface.
+export { startEmulator } from "./server.js";
+export { DEFAULT_ORGANIZATION, DEFAULT_RATE_LIMIT, DEMO_CLIENT, PM_SCOPES } from "./options.js";
+export type {
+  EmulatorClient,
+  EmulatorHandle,
+  EmulatorOptions,
+  EmulatorOrganization,
+  FaultKind,
+  FaultOptions,
+  IssueTokenOptions,
+  MethodClass,
+  OrganizationState,
+  RateLimitOptions,
+  ResponseViolation,
+  SeedOption,
+} from "./options.js";
+export type { SeedData, SeedGroup, SeedRobotAccount, SeedUser } from "./seed.js";
