@@ -1,0 +1,84 @@
+// `npm start`: runs the emulator with the walkthrough data and tells a newcomer how to call it.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../emulator/index.js";
+
+const DEFAULT_PORT = 8080;
+const HOST = "127.0.0.1";
+// Written by `npm run docs`; until then /docs shows a pointer to /openapi.json.
+const DOCS_PAGE = fileURLToPath(new URL("../../build/docs/index.html", import.meta.url));
+
+function fail(message: string): never {
+  process.stderr.write(`emulator: ${message}\n`);
+  process.exit(1);
+}
+
+function portFromEnv(): number {
+  const raw = process.env.PORT;
+  if (raw === undefined || raw === "") return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a whole number from 0 to 65535, not '${raw}'`);
+  return port;
+}
+
+function banner(emulator: EmulatorHandle): string {
+  const org = emulator.organizations[0]!;
+  const base = emulator.baseUrl();
+  const scopes = DEMO_CLIENT.scopes.join(" ");
+  return `UiPath Identity emulator (groups and robot accounts) is running.
+
+  Base URL        ${base}
+  Token URL       ${base}/connect/token
+  Organization    ${org.name}, partitionGlobalId ${org.partitionGlobalId}
+  Client id       ${DEMO_CLIENT.clientId}
+  Client secret   ${DEMO_CLIENT.clientSecret}
+  Scopes          ${scopes}
+  API docs        ${emulator.url}/docs
+  OpenAPI         ${emulator.url}/openapi.json
+
+Try it with curl (get a token, then list the groups):
+
+  TOKEN=$(curl -s '${base}/connect/token' -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret} --data-urlencode 'scope=PM.Group PM.RobotAccount' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+  curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/Group/${org.partitionGlobalId}'
+
+Or from TypeScript:
+
+  import { createIdentityClient } from "uipath-identity-toolkit";
+
+  const client = createIdentityClient({
+    baseUrl: "${base}",
+    partitionGlobalId: "${org.partitionGlobalId}",
+    credentials: { clientId: "${DEMO_CLIENT.clientId}", clientSecret: "${DEMO_CLIENT.clientSecret}" },
+  });
+  console.log(await client.groups.list());
+
+Press Ctrl-C to stop.
+`;
+}
+
+async function main(): Promise<void> {
+  const port = portFromEnv();
+  let emulator: EmulatorHandle;
+  try {
+    emulator = await startEmulator({
+      host: HOST,
+      port,
+      seed: process.env.SEED || "demo",
+      ...(existsSync(DOCS_PAGE) ? { docsHtmlPath: DOCS_PAGE } : {}),
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  process.stdout.write(banner(emulator));
+  const stop = (signal: string) => {
+    process.stdout.write(`\nStopping (${signal}).\n`);
+    emulator.close().then(
+      () => process.exit(0),
+      (e: unknown) => fail(`could not stop cleanly: ${(e as Error).message}`),
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+await main();
