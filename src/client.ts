@@ -1,0 +1,93 @@
+// Composition: options in, a client out. Each concern lives in its own module; this file only
+// wires them together and hands the pipeline to openapi-fetch as its fetch.
+import createClient, { type Client } from "openapi-fetch";
+import { createTokenSource, scrub, type Credentials, type TokenSource } from "./auth.js";
+import { resolveBaseUrl, tokenUrlFor, type DeploymentOptions } from "./base-url.js";
+import { IdentityInputError } from "./errors.js";
+import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { createGroupsResource, type GroupsResource } from "./resources/groups.js";
+import { createRobotAccountsResource, type RobotAccountsResource } from "./resources/robot-accounts.js";
+import { unwrap, type FetchResult, type ResourceContext } from "./resources/shared.js";
+import { resolveRetryPolicy, type RetryOptions } from "./retry.js";
+import { createTransport, type FetchFunction, type LogHooks } from "./transport.js";
+import type { paths } from "./types.js";
+import { assertGuid } from "./validate.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface IdentityClientOptions extends DeploymentOptions, LogHooks {
+  /** The organization's id (partitionGlobalId): the default for every call; each call may override it. */
+  partitionGlobalId?: string;
+  /** Client credentials, a fixed access token, or an async function returning a token. */
+  credentials: Credentials;
+  /** Retry settings, or false to send every request once. */
+  retry?: RetryOptions | false;
+  /** Client-side budgets (default: Automation Cloud's), or false for none. */
+  rateLimit?: RateLimitOptions | false;
+  /** Per-attempt timeout in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Aborting it cancels every call of this client. */
+  signal?: AbortSignal;
+  /** The fetch to send with (for a proxy, say); default globalThis.fetch. */
+  fetch?: FetchFunction;
+  /** Appended to the User-Agent, e.g. "my-sync-job/2.1". */
+  userAgent?: string;
+}
+
+export interface IdentityClient {
+  groups: GroupsResource;
+  robotAccounts: RobotAccountsResource;
+  /** The underlying openapi-fetch client, with the same auth, limits, retries, timeouts and hooks. */
+  raw: Client<paths>;
+  /** `unwrap(await client.raw.GET(...))`: the data, or an IdentityApiError (secrets scrubbed). */
+  unwrap<D>(result: FetchResult<D>): D;
+  /** The API base URL in use. */
+  readonly baseUrl: string;
+}
+
+export function createIdentityClient(options: IdentityClientOptions): IdentityClient {
+  const baseUrl = resolveBaseUrl(options);
+  const partitionGlobalId =
+    options.partitionGlobalId === undefined ? undefined : assertGuid(options.partitionGlobalId, "partitionGlobalId");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new IdentityInputError("timeoutMs", "timeoutMs must be a positive number of milliseconds");
+  }
+  if (options.credentials === undefined || options.credentials === null) {
+    throw new IdentityInputError("credentials", "credentials are required: { clientId, clientSecret }, { accessToken } or a function");
+  }
+  const userAgent = `${PACKAGE_NAME}/${PACKAGE_VERSION}${options.userAgent ? ` ${options.userAgent}` : ""}`;
+  const baseFetch: FetchFunction = options.fetch ?? ((request) => globalThis.fetch(request));
+
+  let tokens: TokenSource | undefined;
+  const transport = createTransport({
+    fetch: baseFetch,
+    tokens: () => tokens as TokenSource,
+    limiter: options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? {}),
+    retry: resolveRetryPolicy(options.retry),
+    timeoutMs,
+    clientSignal: options.signal,
+    userAgent,
+    hooks: { onRequest: options.onRequest, onResponse: options.onResponse },
+  });
+  tokens = createTokenSource(options.credentials, {
+    url: tokenUrlFor(baseUrl),
+    // A token request changes nothing on the server, so it is retried like a GET.
+    post: (request, signal) =>
+      transport.send(request, { signal, authenticate: false, rateLimited: false, mode: "idempotent" }),
+    clientSignal: options.signal,
+  });
+  const source = tokens;
+  const redact = (text: string): string => scrub(text, source.secrets());
+
+  const raw = createClient<paths>({ baseUrl, fetch: (request) => transport.send(request) });
+  const ctx: ResourceContext = { raw, transport, partitionGlobalId, redact };
+  return {
+    groups: createGroupsResource(ctx),
+    robotAccounts: createRobotAccountsResource(ctx),
+    raw,
+    unwrap: (result) => unwrap(result, redact),
+    baseUrl,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Typed client for UiPath's Platform Management (Identity) API: Groups and Robot Accounts.
+ *
+ * ```ts
+ * const pm = createIdentityClient({
+ *   organization: "acme",                           // Automation Cloud; or baseUrl for Suite/standalone
+ *   partitionGlobalId: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+ *   credentials: { clientId, clientSecret },        // or { accessToken } or async () => token
+ * });
+ * const group = await pm.groups.create({ name: "Gryffindors", memberIds: [ron, harry, hermione] });
+ * for await (const robot of pm.robotAccounts.list({ search: "Roby" })) console.log(robot.name);
+ * ```
+ *
+ * Defaults, and why:
+ * - Base URL: `https://{region}/{organization}/identity_` with region `cloud.uipath.com`, the
+ *   organization-level form that works for every Cloud organization (the host-level form fails
+ *   on newer ones). Token endpoint: `{baseUrl}/connect/token` on every deployment.
+ * - Scopes requested: `PM.Group PM.RobotAccount`, the broad scopes that cover every method here.
+ * - Token cache: until 60 s before `expires_in` runs out (5 minutes when the answer has none),
+ *   so a token never lapses mid-request; one token request at a time; on a 401 the token is
+ *   renewed once and the request re-sent once.
+ * - Timeout: 30 s per attempt (connect, headers and body), generous for one page of 1000 while
+ *   still catching a hung connection.
+ * - Retries: 4 attempts in all; backoff 500 ms doubling to at most 20 s, half of each step
+ *   random (equal jitter) so parallel clients spread out. Retried: 429 (any method: the service
+ *   has not processed it), 502/503/504, network errors and timeouts for GET/PUT/DELETE, token
+ *   requests and group creates. `Retry-After` (seconds or date) is honoured up to 60 s; a longer
+ *   one is surfaced at once with `retryAfterMs` instead of blocking the caller for minutes.
+ *   Robot-account creates are retried only on 429 or when the connection was never made
+ *   (refused, DNS): the service picks their id, so a repeat after it may have acted could make
+ *   a duplicate. Group creates carry a client-chosen id, so they are retried; if a retry meets
+ *   409 and the group with that id has the requested name, it is returned as the result.
+ * - Rate limits: on, with Automation Cloud's documented budgets per five minutes (GET 300,
+ *   POST 24 000, PUT/PATCH/DELETE 160 each), per client instance, as a sliding window, so a bulk
+ *   job goes as fast as the service allows without 429s. Set `rateLimit: false` or your own
+ *   budgets for Automation Suite / standalone, which document none.
+ * - Paging: pages of 1000, the service's maximum, fetched lazily.
+ * - Plain `http://` only to loopback hosts unless `allowInsecureHttp: true`.
+ * - User-Agent: `uipath-identity-toolkit/{version}` plus the optional `userAgent` suffix.
+ */
+export { createIdentityClient, DEFAULT_TIMEOUT_MS } from "./client.js";
+export type { IdentityClient, IdentityClientOptions } from "./client.js";
+export { IdentityApiError, IdentityInputError } from "./errors.js";
+export type { IdentityErrorKind } from "./errors.js";
+export { DEFAULT_SCOPES } from "./auth.js";
+export type { ClientCredentials, Credentials, StaticToken, TokenProvider, TokenRequestContext } from "./auth.js";
+export { DEFAULT_RETRY } from "./retry.js";
+export type { RetryOptions } from "./retry.js";
+export { AUTOMATION_CLOUD_RATE_LIMITS } from "./rate-limit.js";
+export type { RateLimitOptions, LimitedMethod } from "./rate-limit.js";
+export { MAX_PAGE_SIZE } from "./paging.js";
+export type { PagedIterable } from "./paging.js";
+export type { LogHooks, RequestLogEvent, ResponseLogEvent, FetchFunction } from "./transport.js";
+export { unwrap } from "./resources/shared.js";
+export type { CallOptions, FetchResult } from "./resources/shared.js";
+export type * from "./resources/groups.js";
+export type * from "./resources/robot-accounts.js";
+export type * from "./types.js";
+export { isGuid } from "./validate.js";
+export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";

@@ -1,0 +1,65 @@
+// A client-side budget per HTTP method, so a bulk job paces itself instead of collecting 429s.
+// A sliding log never lets more than `budget` sends fall into any window of `windowMs`, which
+// keeps it under a server that counts in fixed windows of the same length wherever they start.
+import { sleep } from "./signals.js";
+
+export type LimitedMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RateLimitOptions {
+  /** Window length. Default 300 000 ms (five minutes, as Automation Cloud counts). */
+  windowMs?: number;
+  /** Sends allowed per window per method; a method left out is not limited. Default: Automation Cloud's. */
+  budgets?: Partial<Record<LimitedMethod, number>>;
+}
+
+/** UiPath's documented Automation Cloud budgets, per organization per five minutes. */
+export const AUTOMATION_CLOUD_RATE_LIMITS = {
+  windowMs: 300_000,
+  budgets: { GET: 300, POST: 24_000, PUT: 160, PATCH: 160, DELETE: 160 },
+} as const satisfies Required<RateLimitOptions>;
+
+export interface RateLimiter {
+  /** Waits (abortably) until a send of this method fits the budget, then books it. */
+  acquire(method: string, signal?: AbortSignal): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const realClock: Clock = { now: () => Date.now(), sleep };
+
+export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock = realClock): RateLimiter {
+  const windowMs = options.windowMs ?? AUTOMATION_CLOUD_RATE_LIMITS.windowMs;
+  const budgets: Partial<Record<string, number>> = options.budgets ?? AUTOMATION_CLOUD_RATE_LIMITS.budgets;
+  if (!(windowMs > 0)) throw new RangeError("rateLimit.windowMs must be positive");
+  for (const [method, budget] of Object.entries(budgets)) {
+    if (!(Number.isInteger(budget) && (budget as number) > 0)) {
+      throw new RangeError(`rateLimit.budgets.${method} must be a positive integer`);
+    }
+  }
+  // Send times per method, oldest first.
+  const logs = new Map<string, number[]>();
+
+  return {
+    async acquire(method, signal) {
+      const key = method.toUpperCase();
+      const budget = budgets[key];
+      if (budget === undefined) return;
+      let log = logs.get(key);
+      if (!log) logs.set(key, (log = []));
+      for (;;) {
+        signal?.throwIfAborted();
+        const now = clock.now();
+        while (log.length > 0 && (log[0] as number) <= now - windowMs) log.shift();
+        if (log.length < budget) {
+          log.push(now);
+          return;
+        }
+        // Wake when the oldest send leaves the window; waiters that lose the race loop again.
+        await clock.sleep((log[0] as number) + windowMs - now, signal);
+      }
+    },
+  };
+}

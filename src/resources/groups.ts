@@ -1,0 +1,165 @@
+// Group operations: typed inputs in, typed groups out, with the conveniences users would
+// otherwise write themselves (a generated id on create, the current name on a members-only update).
+import { IdentityApiError, IdentityInputError } from "../errors.js";
+import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
+import { attemptsFor } from "../transport.js";
+import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
+import { assertGuid, assertGuidList, assertName, assertPageWindow, requirePartition } from "../validate.js";
+import { callInit, errorOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+
+export interface CreateGroupInput {
+  name: string;
+  /** Directory users to add as the first members. */
+  memberIds?: Uuid[];
+  /** The new group's id; a random GUID when omitted (the service requires the caller to pick one). */
+  id?: Uuid;
+}
+
+export interface UpdateGroupInput {
+  /** The new name; when omitted the current name is fetched and sent (the service requires one). */
+  name?: string;
+  addMemberIds?: Uuid[];
+  removeMemberIds?: Uuid[];
+}
+
+export interface MembersPageQuery {
+  /** Items per page, 0 to 1000 (the service's default is 10). */
+  top?: number;
+  skip?: number;
+}
+
+export interface ListMembersOptions extends CallOptions {
+  /** Page size used under the hood; default 1000, the most the service allows. */
+  pageSize?: number;
+}
+
+export interface GroupsResource {
+  /** Every group of the organization (the service has no paging here). Scopes: PM.Group or PM.Group.Read. */
+  list(options?: CallOptions): Promise<Group[]>;
+  /** One group. Scopes: PM.Group or PM.Group.Read. */
+  get(groupId: Uuid, options?: CallOptions): Promise<Group>;
+  /** Creates a local group; safe to retry because the id is chosen here. Scopes: PM.Group or PM.Group.Write. */
+  create(input: CreateGroupInput, options?: CallOptions): Promise<Group>;
+  /** Renames a local group and/or changes its members. Scopes: PM.Group or PM.Group.Write (+ Read when name is omitted). */
+  update(groupId: Uuid, changes: UpdateGroupInput, options?: CallOptions): Promise<Group>;
+  /** Adds directory users to a local group, keeping its name. */
+  addMembers(groupId: Uuid, userIds: Uuid[], options?: CallOptions): Promise<Group>;
+  /** Removes directory users from a local group, keeping its name. */
+  removeMembers(groupId: Uuid, userIds: Uuid[], options?: CallOptions): Promise<Group>;
+  /** Deletes one local group. Scopes: PM.Group or PM.Group.Write. */
+  delete(groupId: Uuid, options?: CallOptions): Promise<void>;
+  /** Deletes several local groups in one request (no request for an empty list). */
+  deleteMany(groupIds: Uuid[], options?: CallOptions): Promise<void>;
+  /** All members, fetched lazily a page at a time. Scopes: PM.Group or PM.Group.Read. */
+  listMembers(groupId: Uuid, options?: ListMembersOptions): PagedIterable<GroupMember>;
+  /** One page of members with the total count. */
+  listMembersPage(groupId: Uuid, query?: MembersPageQuery, options?: CallOptions): Promise<GroupMemberPage>;
+}
+
+export function createGroupsResource(ctx: ResourceContext): GroupsResource {
+  const partition = (options?: CallOptions): string => requirePartition(options?.partitionGlobalId, ctx.partitionGlobalId);
+  const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
+
+  const get = async (groupId: Uuid, options?: CallOptions): Promise<Group> => {
+    const path = { partitionGlobalId: partition(options), groupId: assertGuid(groupId, "groupId") };
+    return done(await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
+  };
+
+  const update = async (groupId: Uuid, changes: UpdateGroupInput, options?: CallOptions): Promise<Group> => {
+    const partitionGlobalId = partition(options);
+    const id = assertGuid(groupId, "groupId");
+    if (changes.name === undefined && changes.addMemberIds === undefined && changes.removeMemberIds === undefined) {
+      throw new IdentityInputError("changes", "update needs at least one of name, addMemberIds or removeMemberIds");
+    }
+    const toAdd = changes.addMemberIds === undefined ? undefined : assertGuidList(changes.addMemberIds, "addMemberIds");
+    const toRemove =
+      changes.removeMemberIds === undefined ? undefined : assertGuidList(changes.removeMemberIds, "removeMemberIds");
+    let name = changes.name === undefined ? undefined : assertName(changes.name, "name");
+    if (name === undefined) {
+      // The service wants the name on every update; fetch it so a members-only change keeps it.
+      const current = await get(id, { ...options, partitionGlobalId });
+      name = current.name ?? current.displayName ?? undefined;
+      if (!name) throw new IdentityInputError("name", `group ${id} has no name to keep; pass name explicitly`);
+    }
+    const body = {
+      partitionGlobalId,
+      name,
+      ...(toAdd && { directoryUserIDsToAdd: toAdd }),
+      ...(toRemove && { directoryUserIDsToRemove: toRemove }),
+    };
+    return done(await ctx.raw.PUT("/api/Group/{id}", { params: { path: { id } }, body, ...callInit(ctx, options) }));
+  };
+
+  const listMembersPage = async (groupId: Uuid, query: MembersPageQuery = {}, options?: CallOptions) => {
+    const path = { partitionGlobalId: partition(options), groupId: assertGuid(groupId, "groupId") };
+    assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
+    return done(
+      await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}/Members", {
+        params: { path, query: { top: query.top, skip: query.skip } },
+        ...callInit(ctx, options),
+      }),
+    );
+  };
+
+  return {
+    async list(options) {
+      const id = partition(options);
+      return done(await ctx.raw.GET("/api/Group/{id}", { params: { path: { id } }, ...callInit(ctx, options) }));
+    },
+
+    get,
+
+    async create(input, options) {
+      const partitionGlobalId = partition(options);
+      const name = assertName(input.name, "name");
+      const id = input.id === undefined ? crypto.randomUUID() : assertGuid(input.id, "id");
+      const members = input.memberIds === undefined ? undefined : assertGuidList(input.memberIds, "memberIds");
+      const body = { partitionGlobalId, id, name, ...(members && { directoryUserMemberIDs: members }) };
+      // The id is ours, so repeating the create cannot make a second group: retry it like a PUT.
+      const result = await ctx.raw.POST("/api/Group", { body, ...callInit(ctx, options, "idempotent") });
+      if (result.response.status === 409 && attemptsFor(result.response) > 1) {
+        // An earlier attempt may have created the group before its answer was lost. If the group
+        // with our id exists under our name, that was us: return it instead of the conflict.
+        const conflict = errorOf(result, ctx.redact);
+        try {
+          const existing = await get(id, { ...options, partitionGlobalId });
+          if (existing.name === name) return existing;
+        } catch (error) {
+          if (!(error instanceof IdentityApiError && error.kind === "not_found")) throw error;
+        }
+        throw conflict;
+      }
+      return done(result);
+    },
+
+    update,
+    addMembers: (groupId, userIds, options) => update(groupId, { addMemberIds: userIds }, options),
+    removeMembers: (groupId, userIds, options) => update(groupId, { removeMemberIds: userIds }, options),
+
+    async delete(groupId, options) {
+      const path = { partitionGlobalId: partition(options), groupId: assertGuid(groupId, "groupId") };
+      done(await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
+    },
+
+    async deleteMany(groupIds, options) {
+      const id = partition(options);
+      const ids = assertGuidList(groupIds, "groupIds");
+      if (ids.length === 0) return;
+      done(
+        await ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs: ids }, ...callInit(ctx, options) }),
+      );
+    },
+
+    listMembers(groupId, options = {}) {
+      // Validate now, not on the first iteration, so bad input fails where the call is written.
+      const partitionGlobalId = partition(options);
+      const id = assertGuid(groupId, "groupId");
+      const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+      assertPageWindow(pageSize, 0, MAX_PAGE_SIZE);
+      if (pageSize === 0) throw new IdentityInputError("pageSize", "pageSize must be at least 1");
+      return paginate((window) => listMembersPage(id, window, { ...options, partitionGlobalId }), pageSize);
+    },
+
+    listMembersPage,
+  };
+}

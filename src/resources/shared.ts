@@ -1,0 +1,60 @@
+// What both resources share: per-call options, the openapi-fetch init that routes a call
+// through the transport with its own timeout and retry mode, and turning answers into errors.
+import type { Client } from "openapi-fetch";
+import { errorFromResponse, type IdentityApiError } from "../errors.js";
+import type { RetryMode } from "../retry.js";
+import { responseMeta, type Transport } from "../transport.js";
+import type { paths } from "../types.js";
+
+/** The optional last argument of every method. */
+export interface CallOptions {
+  /** Cancels the call, including any wait for a retry or for the rate limiter. */
+  signal?: AbortSignal;
+  /** The organization to act on, instead of the client's default. */
+  partitionGlobalId?: string;
+  /** This call's per-attempt timeout, instead of the client's. */
+  timeoutMs?: number;
+}
+
+export interface ResourceContext {
+  raw: Client<paths>;
+  transport: Transport;
+  partitionGlobalId: string | undefined;
+  /** Scrubs known secrets from server text. */
+  redact: (text: string) => string;
+}
+
+/** The openapi-fetch init for one call: its signal and a fetch bound to its options. */
+export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
+  return {
+    signal: options?.signal,
+    fetch: (request: Request) => ctx.transport.send(request, { timeoutMs: options?.timeoutMs, mode }),
+  };
+}
+
+export interface FetchResult<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The data of a successful openapi-fetch result, or an IdentityApiError built from the failed
+ * one. Also useful with the raw client: `unwrap(await client.raw.GET(...))`.
+ */
+export function unwrap<D>(result: FetchResult<D>, redact: (text: string) => string = (t) => t): D {
+  if (result.response.ok) return result.data as D;
+  throw errorOf(result, redact);
+}
+
+/** The IdentityApiError for a failed openapi-fetch result. */
+export function errorOf(result: FetchResult<unknown>, redact: (text: string) => string = (t) => t): IdentityApiError {
+  const meta = responseMeta(result.response);
+  const url = new URL(result.response.url || "http://unknown/");
+  return errorFromResponse(result.response, result.error, {
+    method: meta?.method ?? "?",
+    path: meta?.path ?? url.pathname,
+    attempts: meta?.attempts ?? 1,
+    redact,
+  });
+}

@@ -1,0 +1,27 @@
+// Names for the wire types, all taken from the generated contract types (never restated).
+import type { components, operations, paths } from "../generated/schema.js";
+
+export type { components, operations, paths };
+
+type Schemas = components["schemas"];
+
+export type Uuid = Schemas["Uuid"];
+export type Group = Schemas["Group"];
+export type GroupType = Schemas["GroupType"];
+export type DirectoryEntity = Schemas["DirectoryEntity"];
+export type GroupMember = Schemas["GroupMember"];
+export type GroupMemberPage = Schemas["GroupMemberPage"];
+export type CreateGroup = Schemas["CreateGroup"];
+export type UpdateGroup = Schemas["UpdateGroup"];
+export type RobotAccount = Schemas["RobotAccount"];
+export type RobotAccountPage = Schemas["RobotAccountPage"];
+export type CreateRobotAccount = Schemas["CreateRobotAccount"];
+export type UpdateRobotAccount = Schemas["UpdateRobotAccount"];
+export type SortOrder = Schemas["SortOrder"];
+export type ProblemDetails = Schemas["ProblemDetails"];
+export type ValidationProblem = Schemas["ValidationProblem"];
+export type IdentityResult = Schemas["IdentityResult"];
+export type ScopeError = Schemas["ScopeError"];
+
+/** The list endpoint's query, as the contract defines it. */
+export type RobotAccountQuery = NonNullable<operations["listRobotAccounts"]["parameters"]["query"]>;

@@ -1,0 +1,63 @@
+// Input checks that run before any request, so a typo fails fast with a clear message instead
+// of costing a request (and a rate-limit slot) to learn the same thing from a 400.
+import { IdentityInputError } from "./errors.js";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: unknown): value is string {
+  return typeof value === "string" && GUID.test(value);
+}
+
+export function assertGuid(value: unknown, field: string): string {
+  if (!isGuid(value)) {
+    throw new IdentityInputError(
+      field,
+      `${field} must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+export function assertGuidList(values: unknown, field: string): string[] {
+  if (!Array.isArray(values)) {
+    throw new IdentityInputError(field, `${field} must be an array of GUIDs, got ${describe(values)}`);
+  }
+  return values.map((v, i) => assertGuid(v, `${field}[${i}]`));
+}
+
+export function assertName(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new IdentityInputError(field, `${field} must be a non-empty string, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The partition (organization) id: the call's own, else the client's default. */
+export function requirePartition(own: unknown, fallback: string | undefined): string {
+  const value = own ?? fallback;
+  if (value === undefined) {
+    throw new IdentityInputError(
+      "partitionGlobalId",
+      "partitionGlobalId is missing: set it on createIdentityClient or pass it with the call",
+    );
+  }
+  return assertGuid(value, "partitionGlobalId");
+}
+
+export function assertPageWindow(top: unknown, skip: unknown, maxTop: number): void {
+  if (top !== undefined && !(Number.isInteger(top) && (top as number) >= 0 && (top as number) <= maxTop)) {
+    throw new IdentityInputError("top", `top must be an integer from 0 to ${maxTop}, got ${describe(top)}`);
+  }
+  if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) {
+    throw new IdentityInputError("skip", `skip must be a non-negative integer, got ${describe(skip)}`);
+  }
+}
+
+// Quotes short strings and names the type of anything else, so messages stay short and never
+// echo large (or sensitive) objects back.
+function describe(value: unknown): string {
+  if (typeof value === "string") return value.length > 60 ? `a ${value.length}-character string` : JSON.stringify(value);
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : String(value);
+}
