@@ -60,7 +60,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     res.setHeader("x-request-id", requestId);
     const traceId = newTraceId();
     const method = (req.method ?? "GET").toUpperCase();
-    const url = new URL(req.url ?? "/", "http://emulator.local");
+    // Concatenated, not resolved: a path such as "//x" would otherwise be read as a host name.
+    const url = new URL(`http://emulator.local${(req.url ?? "/").startsWith("/") ? "" : "/"}${req.url ?? ""}`);
     const bodyText = await readBody(req);
     if (bodyText === undefined) return send(res, problem(413, "Payload Too Large", traceId));
 

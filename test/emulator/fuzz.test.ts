@@ -1,0 +1,118 @@
+// Random and malformed input never makes the emulator answer 5xx, break the document or fall over.
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import type { EmulatorHandle } from "../../src/emulator/index.js";
+import { allScopes, call, GRYFFINDORS, ORG_ID, ROBY, RON, start, stop } from "./support.js";
+
+let emulator: EmulatorHandle;
+let base: string;
+let token: string;
+
+beforeAll(async () => {
+  emulator = await start();
+  base = emulator.baseUrl();
+  token = allScopes(emulator);
+});
+afterAll(async () => {
+  // Still alive and answering after everything the properties threw at it.
+  expect((await call(base, "GET", `/api/Group/${ORG_ID}`, { token })).status).toBe(200);
+  await stop(emulator);
+});
+
+const RUNS = { numRuns: 60, seed: 20240501 };
+
+const id = fc.oneof(fc.uuid(), fc.constant(ORG_ID), fc.constant(GRYFFINDORS), fc.constant(ROBY), fc.constant(RON), fc.string({ maxLength: 40 }));
+const idList = fc.oneof(fc.array(id, { maxLength: 4 }), fc.constant(null), fc.jsonValue());
+const loose = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.constant(null), fc.boolean(), fc.jsonValue());
+
+/** Bodies shaped like the contract's, with each field sometimes wrong. */
+const almostValidBody = fc.record(
+  {
+    partitionGlobalId: fc.oneof(fc.constant(ORG_ID), id, loose),
+    id: fc.oneof(fc.uuid(), loose),
+    name: fc.oneof(fc.string({ maxLength: 30 }), loose),
+    displayName: loose,
+    directoryUserMemberIDs: idList,
+    directoryUserIDsToAdd: idList,
+    directoryUserIDsToRemove: idList,
+    groupIDsToAdd: idList,
+    groupIDsToRemove: idList,
+    groupIDs: idList,
+    robotAccountIDs: idList,
+  },
+  { requiredKeys: [] },
+);
+
+const bodyRoutes: Array<[string, (x: string) => string]> = [
+  ["POST", () => "/api/Group"],
+  ["PUT", (x) => `/api/Group/${x}`],
+  ["DELETE", (x) => `/api/Group/${x}`],
+  ["POST", () => "/api/RobotAccount"],
+  ["PUT", (x) => `/api/RobotAccount/${x}`],
+  ["DELETE", (x) => `/api/RobotAccount/${x}`],
+];
+
+const anyRoute: Array<[string, (a: string, b: string) => string]> = [
+  ["GET", (a) => `/api/Group/${a}`],
+  ["GET", (a, b) => `/api/Group/${a}/${b}`],
+  ["DELETE", (a, b) => `/api/Group/${a}/${b}`],
+  ["GET", (a, b) => `/api/Group/${a}/${b}/Members`],
+  ["GET", (a) => `/api/RobotAccount/${a}`],
+  ["GET", (a, b) => `/api/RobotAccount/${a}/${b}`],
+  ["DELETE", (a, b) => `/api/RobotAccount/${a}/${b}`],
+];
+
+function expectNo5xx(status: number, what: string): void {
+  if (status >= 500) throw new Error(`${what} answered ${status}`);
+}
+
+describe("fuzzing (faults off)", () => {
+  it("bodies: contract-shaped, arbitrary JSON and arbitrary text", async () => {
+    const body = fc.oneof(
+      almostValidBody.map((b) => JSON.stringify(b)),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 60 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...bodyRoutes), fc.oneof(fc.constant(ORG_ID), fc.constant(GRYFFINDORS), fc.constant(ROBY), id), body, async ([method, path], target, raw) => {
+        const res = await call(base, method, path(encodeURIComponent(target)), { token, raw });
+        expectNo5xx(res.status, `${method} ${path(target)} ${raw}`);
+      }),
+      RUNS,
+    );
+  });
+
+  it("ids in every path position", async () => {
+    const segment = fc.oneof(id, fc.string({ maxLength: 30 }).map(encodeURIComponent), fc.constantFrom("%", "%zz", "..", "%2F", "%00"));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...anyRoute), segment, segment, async ([method, path], a, b) => {
+        const res = await call(base, method, path(a, b), { token });
+        expectNo5xx(res.status, `${method} ${path(a, b)}`);
+      }),
+      RUNS,
+    );
+  });
+
+  it("query strings", async () => {
+    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom("asc", "desc", "name", "creationTime", "", "1e3", "0x10", "NaN"));
+    const query = fc.dictionary(fc.constantFrom("top", "skip", "searchTerm", "sortBy", "sortOrder", "other"), value, { maxKeys: 5 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(`/api/RobotAccount/${ORG_ID}`, `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`), query, async (path, q) => {
+        const res = await call(base, "GET", `${path}?${new URLSearchParams(q).toString()}`, { token });
+        expectNo5xx(res.status, `GET ${path} ${JSON.stringify(q)}`);
+        if (res.status === 200) expect(res.json.results.length).toBeLessThanOrEqual(Number(q.top ?? 10));
+      }),
+      RUNS,
+    );
+  });
+
+  it("arbitrary paths and methods", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), fc.webPath(), async (method, path) => {
+        const res = await call(emulator.url, method, path.startsWith("/") ? path : `/${path}`, { token });
+        expectNo5xx(res.status, `${method} ${path}`);
+      }),
+      RUNS,
+    );
+  });
+});
