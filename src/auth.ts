@@ -159,6 +159,9 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
         inFlight = fetchToken().finally(() => {
           inFlight = undefined;
         });
+        // Waiters get the outcome through raceSignal below. If every waiter has given up, nobody
+        // is left to hear a failure; this handler keeps Node from treating that as a crash.
+        inFlight.catch(() => undefined);
       }
       // Each caller may give up on its own; the shared request carries on for the others.
       return raceSignal(inFlight, signal);

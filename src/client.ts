@@ -69,7 +69,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     timeoutMs,
     clientSignal: options.signal,
     userAgent,
-    hooks: { onRequest: options.onRequest, onResponse: options.onResponse },
+    hooks: { onRequest: options.onRequest, onResponse: options.onResponse, onRetry: options.onRetry },
   });
   tokens = createTokenSource(options.credentials, {
     url: tokenUrlFor(baseUrl),

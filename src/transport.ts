@@ -25,9 +25,22 @@ export interface ResponseLogEvent extends Omit<RequestLogEvent, "headers"> {
   error?: "network" | "timeout" | "aborted";
 }
 
+export interface RetryLogEvent {
+  method: string;
+  url: string;
+  /** The attempt that failed. */
+  attempt: number;
+  /** How long the client waits before the next attempt. */
+  delayMs: number;
+  /** The status that caused the retry, or "network" / "timeout". */
+  reason: number | "network" | "timeout";
+}
+
 export interface LogHooks {
   onRequest?: (event: RequestLogEvent) => void;
   onResponse?: (event: ResponseLogEvent) => void;
+  /** Called before each wait for a retry. */
+  onRetry?: (event: RetryLogEvent) => void;
 }
 
 export type FetchFunction = (request: Request) => Promise<Response>;
@@ -157,6 +170,7 @@ export function createTransport(config: TransportConfig): Transport {
     }
 
     async function attemptOnce(attempt: number): Promise<Response> {
+      signal.throwIfAborted();
       if (options.authenticate === false) return exchange(headers, attempt);
       const source = config.tokens();
       const token = await source.getToken(signal);
@@ -195,6 +209,13 @@ export function createTransport(config: TransportConfig): Transport {
         const f = lastFailure as ExchangeFailure;
         throw failure(f.failure, attempt, f.cause);
       }
+      config.hooks.onRetry?.({
+        method,
+        url,
+        attempt,
+        delayMs: decision.delayMs,
+        reason: outcome.type === "response" ? outcome.status : outcome.failure,
+      });
       try {
         await sleep(decision.delayMs, signal);
       } catch {
