@@ -6,12 +6,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const out = process.argv[2] ?? 'build/docs/index.html';
-execFileSync(
-  join('node_modules', '.bin', 'redocly'),
-  ['build-docs', 'identity', '--inlineBundle', '--openapi.disableTelemetry=true',
-    '--title', 'UiPath Identity API: Groups and Robot Accounts', '-o', out],
-  { stdio: ['ignore', 'ignore', 'inherit'] },
-);
+try {
+  execFileSync(
+    join('node_modules', '.bin', 'redocly'),
+    ['build-docs', 'identity', '--inlineBundle', '--openapi.disableTelemetry=true',
+      '--title', 'UiPath Identity API: Groups and Robot Accounts', '-o', out],
+    { stdio: 'pipe' },
+  );
+} catch (err) {
+  // Redocly's output is only worth showing when it failed (otherwise it is a Node 20 notice).
+  process.stderr.write(String(err.stderr ?? err));
+  process.exit(1);
+}
 
 const logo = 'data:image/svg+xml,' + encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="14"><text x="0" y="11" font-size="11" font-family="sans-serif">Redoc</text></svg>',
