@@ -1,0 +1,103 @@
+// `npm start`'s script, run as a user would: banner, working curl, clean stop, one-line errors.
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+const run = promisify(execFile);
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Started {
+  // The same command as `npm start`, without npm in between (so signals reach it directly).
+  const child = spawn(TSX, ["src/cli/start.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitFor(started: Started, text: string): Promise<void> {
+  while (!started.stdout().includes(text)) {
+    const finished = await Promise.race([started.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+    if (finished && !started.stdout().includes(text)) throw new Error(`exited early: ${started.stderr()}`);
+  }
+}
+
+let running: Started | undefined;
+let blocker: EmulatorHandle | undefined;
+afterEach(async () => {
+  if (running && running.child.exitCode === null) {
+    running.child.kill("SIGKILL");
+    await running.exited;
+  }
+  running = undefined;
+  await blocker?.close();
+  blocker = undefined;
+});
+
+describe("npm start", () => {
+  it("prints the base URL, demo client and a curl sequence that works, and stops cleanly on SIGTERM", async () => {
+    running = launch({ PORT: "0" });
+    await waitFor(running, "Press Ctrl-C to stop.");
+    const banner = running.stdout();
+    const base = /Base URL\s+(http:\/\/127\.0\.0\.1:\d+\/hogwarts\/identity_)/.exec(banner)?.[1];
+    expect(base).toBeDefined();
+    expect(banner).toMatch(/Client id\s+emulator-demo-client/);
+    expect(banner).toMatch(/Client secret\s+emulator-demo-secret/);
+    expect(banner).toMatch(/Scopes\s+PM\.Group PM\.Group\.Read PM\.Group\.Write PM\.RobotAccount PM\.RobotAccount\.Read PM\.RobotAccount\.Write/);
+    expect(banner).toContain('import { createIdentityClient } from "uipath-identity-toolkit";');
+    expect(banner).toContain(`baseUrl: "${base}"`);
+
+    // Run the two printed curl lines exactly as printed.
+    const curlLines = banner.split("\n").filter((l) => /^\s+(TOKEN=\$\(curl|curl )/.test(l)).map((l) => l.trim());
+    expect(curlLines).toHaveLength(2);
+    const { stdout } = await run("bash", ["-c", curlLines.join("\n")]);
+    const groups = JSON.parse(stdout) as Array<{ name: string }>;
+    expect(groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni"]);
+
+    const docs = await fetch(`${new URL(base!).origin}/openapi.json`);
+    expect(docs.status).toBe(200);
+
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+    expect(running.stdout()).toContain("Stopping (SIGTERM).");
+  });
+
+  it("stops cleanly on SIGINT (Ctrl-C)", async () => {
+    running = launch({ PORT: "0" });
+    await waitFor(running, "Press Ctrl-C to stop.");
+    running.child.kill("SIGINT");
+    expect(await running.exited).toBe(0);
+  });
+
+  it("says in one line that the port is taken, and exits 1", async () => {
+    blocker = await startEmulator({ port: 0 });
+    running = launch({ PORT: String(blocker.port) });
+    expect(await running.exited).toBe(1);
+    expect(running.stderr().trim()).toBe(`emulator: Port ${blocker.port} on 127.0.0.1 is already in use`);
+  });
+
+  it.each([
+    [{ SEED: "/nonexistent/seed.json" }, "emulator: Cannot read seed file /nonexistent/seed.json: ENOENT"],
+    [{ SEED: fileURLToPath(new URL("../../package.json", import.meta.url)) }, /^emulator: Seed file .*package\.json is invalid: \(root\) must NOT have additional properties$/],
+    [{ PORT: "eighty" }, "emulator: PORT must be a whole number from 0 to 65535, not 'eighty'"],
+  ])("refuses bad configuration %j with one line", async (env, message) => {
+    running = launch({ PORT: "0", ...env });
+    expect(await running.exited).toBe(1);
+    const lines = running.stderr().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    if (typeof message === "string") expect(lines[0]).toBe(message);
+    else expect(lines[0]).toMatch(message);
+  });
+});
