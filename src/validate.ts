@@ -45,12 +45,17 @@ export function requirePartition(own: unknown, fallback: string | undefined): st
 }
 
 export function assertPageWindow(top: unknown, skip: unknown, maxTop: number): void {
-  if (top !== undefined && !(Number.isInteger(top) && (top as number) >= 0 && (top as number) <= maxTop)) {
-    throw new IdentityInputError("top", `top must be an integer from 0 to ${maxTop}, got ${describe(top)}`);
-  }
+  if (top !== undefined) assertPageSize(top, 0, maxTop, "top");
   if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) {
     throw new IdentityInputError("skip", `skip must be a non-negative integer, got ${describe(skip)}`);
   }
+}
+
+export function assertPageSize(value: unknown, min: number, max: number, field: string): number {
+  if (!(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
+    throw new IdentityInputError(field, `${field} must be an integer from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value as number;
 }
 
 // Quotes short strings and names the type of anything else, so messages stay short and never

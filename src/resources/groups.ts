@@ -4,7 +4,7 @@ import { IdentityApiError, IdentityInputError } from "../errors.js";
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
 import { attemptsFor } from "../transport.js";
 import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageWindow, requirePartition } from "../validate.js";
+import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow, requirePartition } from "../validate.js";
 import { callInit, errorOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface CreateGroupInput {
@@ -154,9 +154,7 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
       // Validate now, not on the first iteration, so bad input fails where the call is written.
       const partitionGlobalId = partition(options);
       const id = assertGuid(groupId, "groupId");
-      const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
-      assertPageWindow(pageSize, 0, MAX_PAGE_SIZE);
-      if (pageSize === 0) throw new IdentityInputError("pageSize", "pageSize must be at least 1");
+      const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
       return paginate((window) => listMembersPage(id, window, { ...options, partitionGlobalId }), pageSize);
     },
 

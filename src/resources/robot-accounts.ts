@@ -1,8 +1,7 @@
 // Robot account operations, with lazy paging over the list and group-membership shortcuts.
-import { IdentityInputError } from "../errors.js";
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
 import type { RobotAccount, RobotAccountPage, RobotAccountQuery, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageWindow, requirePartition } from "../validate.js";
+import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow, requirePartition } from "../validate.js";
 import { callInit, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface RobotAccountSearch {
@@ -106,9 +105,7 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
     list(search = {}, options = {}) {
       // Validate now, not on the first iteration, so bad input fails where the call is written.
       const partitionGlobalId = partition(options);
-      const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
-      assertPageWindow(pageSize, 0, MAX_PAGE_SIZE);
-      if (pageSize === 0) throw new IdentityInputError("pageSize", "pageSize must be at least 1");
+      const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
       return paginate((window) => listPage({ ...search, ...window }, { ...options, partitionGlobalId }), pageSize);
     },
 

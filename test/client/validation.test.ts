@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { createIdentityClient, IdentityInputError, type IdentityClient } from "../../src/index.js";
+import { GRYFFINDORS, ROBY, clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
+import { send } from "./helpers/server.js";
+
+// One server for the file: every test here must fail before sending anything to it.
+let server: FakeIdentity;
+let pm: IdentityClient;
+beforeAll(async () => {
+  server = await startIdentity((req, res) => send(res, 200, {}));
+  pm = clientFor(server);
+});
+afterAll(() => server.close());
+
+async function inputError(run: () => unknown): Promise<IdentityInputError> {
+  let error: unknown;
+  try {
+    await run();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(IdentityInputError);
+  expect(server.requests).toHaveLength(0);
+  return error as IdentityInputError;
+}
+
+describe("bad input is refused before any request", () => {
+  it.each([
+    ["groups.get", () => pm.groups.get("gryff-01"), "groupId"],
+    ["groups.delete", () => pm.groups.delete(""), "groupId"],
+    ["groups.deleteMany", () => pm.groups.deleteMany([GRYFFINDORS, "88-uv"]), "groupIds[1]"],
+    ["groups.create name", () => pm.groups.create({ name: "   " }), "name"],
+    ["groups.create id", () => pm.groups.create({ name: "Gryffindors", id: "magic-7" }), "id"],
+    ["groups.create members", () => pm.groups.create({ name: "Gryffindors", memberIds: ["ron"] }), "memberIds[0]"],
+    ["groups.update empty name", () => pm.groups.update(GRYFFINDORS, { name: "" }), "name"],
+    ["groups.update nothing", () => pm.groups.update(GRYFFINDORS, {}), "changes"],
+    ["groups.addMembers", () => pm.groups.addMembers(GRYFFINDORS, ["harry"]), "addMemberIds[0]"],
+    ["groups.listMembers", () => pm.groups.listMembers("x"), "groupId"],
+    ["groups.listMembers pageSize", () => pm.groups.listMembers(GRYFFINDORS, { pageSize: 0 }), "pageSize"],
+    ["groups.listMembersPage top", () => pm.groups.listMembersPage(GRYFFINDORS, { top: 1001 }), "top"],
+    ["groups.listMembersPage skip", () => pm.groups.listMembersPage(GRYFFINDORS, { skip: -1 }), "skip"],
+    ["robotAccounts.get", () => pm.robotAccounts.get("roby"), "robotAccountId"],
+    ["robotAccounts.create", () => pm.robotAccounts.create({ name: "" }), "name"],
+    ["robotAccounts.create groups", () => pm.robotAccounts.create({ name: "Roby", groupIds: ["gryff-01"] }), "groupIds[0]"],
+    ["robotAccounts.update", () => pm.robotAccounts.addToGroups(ROBY, ["x"]), "addToGroupIds[0]"],
+    ["robotAccounts.list pageSize", () => pm.robotAccounts.list({}, { pageSize: 5000 }), "pageSize"],
+    ["robotAccounts.listPage top", () => pm.robotAccounts.listPage({ top: 2.5 }), "top"],
+    ["robotAccounts.deleteMany", () => pm.robotAccounts.deleteMany("nope" as unknown as string[]), "robotAccountIds"],
+    ["a partition override", () => pm.groups.list({ partitionGlobalId: "hogwarts" }), "partitionGlobalId"],
+  ])("%s", async (_name, run, field) => {
+    const error = await inputError(run);
+    expect(error.field).toBe(field);
+    expect(error.kind).toBe("input");
+  });
+
+  it("a missing partition id names the fix", async () => {
+    const noDefault = createIdentityClient({ baseUrl: server.baseUrl, credentials: { accessToken: "t0ken" } });
+    const error = await inputError(() => noDefault.groups.list());
+    expect(error.message).toBe("partitionGlobalId is missing: set it on createIdentityClient or pass it with the call");
+  });
+
+  it("messages quote the bad value and say what is expected", async () => {
+    const error = await inputError(() => pm.groups.get("gryff-01"));
+    expect(error.message).toBe('groupId must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got "gryff-01"');
+  });
+});
+
+describe("client options", () => {
+  const credentials = { accessToken: "t0ken" };
+  const make = (options: Partial<Parameters<typeof createIdentityClient>[0]>) => () =>
+    createIdentityClient({ credentials, ...options });
+
+  it("Automation Cloud: organization (and region) make the organization-level URL", () => {
+    expect(createIdentityClient({ organization: "acme", credentials }).baseUrl).toBe("https://cloud.uipath.com/acme/identity_");
+    expect(createIdentityClient({ organization: "acme", region: "govcloud.uipath.us", credentials }).baseUrl).toBe(
+      "https://govcloud.uipath.us/acme/identity_",
+    );
+  });
+
+  it("Automation Suite and standalone: baseUrl is kept, without a trailing slash", () => {
+    expect(createIdentityClient({ baseUrl: "https://suite.example.com/acme/identity_/", credentials }).baseUrl).toBe(
+      "https://suite.example.com/acme/identity_",
+    );
+    expect(createIdentityClient({ baseUrl: "https://orch.example.com/identity", credentials }).baseUrl).toBe(
+      "https://orch.example.com/identity",
+    );
+  });
+
+  it("plain http is refused unless loopback or explicitly allowed", () => {
+    expect(make({ baseUrl: "http://suite.example.com/identity" })).toThrow(/plain http to a non-loopback host/);
+    expect(make({ baseUrl: "http://suite.example.com/identity", allowInsecureHttp: true })).not.toThrow();
+    for (const host of ["127.0.0.1:8080", "localhost", "[::1]:9000"]) {
+      expect(make({ baseUrl: `http://${host}/identity` })).not.toThrow();
+    }
+  });
+
+  it("rejects confusing or unsafe deployment options", () => {
+    expect(make({})).toThrow(IdentityInputError);
+    expect(make({ organization: "acme", baseUrl: "https://x.example.com/identity" })).toThrow(/exactly one/);
+    expect(make({ organization: "acme/evil" })).toThrow(/organization/);
+    expect(make({ organization: "acme", region: "evil.com/x" })).toThrow(/region/);
+    expect(make({ baseUrl: "not a url" })).toThrow(/valid absolute URL/);
+    expect(make({ baseUrl: "https://user:pw@x.example.com/identity" })).toThrow(/credentials/);
+    expect(make({ baseUrl: "https://x.example.com/identity?x=1" })).toThrow(/query/);
+    expect(make({ baseUrl: "ftp://x.example.com/identity" })).toThrow(/http/);
+    expect(make({ organization: "acme", partitionGlobalId: "hogwarts" })).toThrow(/partitionGlobalId/);
+    expect(make({ organization: "acme", timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(make({ organization: "acme", retry: { maxAttempts: 0 } })).toThrow(/maxAttempts/);
+    expect(make({ organization: "acme", rateLimit: { budgets: { GET: 0 } } })).toThrow(/budgets.GET/);
+    expect(() =>
+      createIdentityClient({ organization: "acme", credentials: { clientId: "id", clientSecret: "" } }),
+    ).toThrow(/clientSecret/);
+  });
+});
