@@ -1,0 +1,81 @@
+// A peer tool checks the emulator: Prism as a validating proxy (`--errors`) between raw HTTP calls
+// and the emulator finds no request or response that breaks the document.
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { EmulatorHandle } from "../../src/emulator/index.js";
+import { startPrism, type PrismServer } from "../helpers/prism.js";
+import { ALUMNI, allScopes, call, GRYFFINDORS, HARRY, ORG_ID, ROBY, RON, start, stop, UNKNOWN_ID } from "./support.js";
+
+let emulator: EmulatorHandle;
+let prism: PrismServer;
+let token: string;
+
+beforeAll(async () => {
+  emulator = await start();
+  token = allScopes(emulator);
+  prism = await startPrism({ mode: "proxy", upstream: emulator.baseUrl() });
+}, 60_000);
+afterAll(async () => {
+  await prism?.close();
+  await stop(emulator);
+});
+
+const NEW_GROUP = "7c2e4a6b-8d0f-4e21-9b43-5a6c7d8e9f10";
+
+describe("through a Prism validating proxy", () => {
+  it("passes the whole raw-HTTP scenario with zero violations", async () => {
+    const steps: Array<[string, string, unknown, number]> = [
+      ["GET", `/api/Group/${ORG_ID}`, undefined, 200],
+      ["GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}`, undefined, 200],
+      ["GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=2&skip=1`, undefined, 200],
+      ["POST", "/api/Group", { partitionGlobalId: ORG_ID, id: NEW_GROUP, name: "Prefects", directoryUserMemberIDs: [RON] }, 201],
+      ["POST", "/api/Group", { partitionGlobalId: ORG_ID, id: NEW_GROUP, name: "Prefects again" }, 409],
+      ["PUT", `/api/Group/${NEW_GROUP}`, { partitionGlobalId: ORG_ID, name: "Prefects", directoryUserIDsToAdd: [HARRY], directoryUserIDsToRemove: [RON] }, 200],
+      ["PUT", `/api/Group/${UNKNOWN_ID}`, { partitionGlobalId: ORG_ID, name: "Nobody" }, 404],
+      ["DELETE", `/api/Group/${ORG_ID}/${NEW_GROUP}`, undefined, 204],
+      ["GET", `/api/Group/${ORG_ID}/${NEW_GROUP}`, undefined, 404],
+      ["GET", `/api/RobotAccount/${ORG_ID}?searchTerm=o&top=2&skip=0&sortBy=name&sortOrder=desc`, undefined, 200],
+      ["GET", `/api/RobotAccount/${ORG_ID}/${ROBY}`, undefined, 200],
+      ["POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "Fawkes", displayName: "Fawkes", groupIDsToAdd: [GRYFFINDORS] }, 201],
+      ["POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "Fawkes" }, 409],
+      ["PUT", `/api/RobotAccount/${ROBY}`, { partitionGlobalId: ORG_ID, displayName: "Roby", groupIDsToAdd: [ALUMNI], groupIDsToRemove: [] }, 200],
+      ["DELETE", `/api/RobotAccount/${ORG_ID}/${ROBY}`, undefined, 204],
+      ["DELETE", `/api/RobotAccount/${ORG_ID}`, { robotAccountIDs: [UNKNOWN_ID] }, 204],
+      ["DELETE", `/api/Group/${ORG_ID}`, { groupIDs: [ALUMNI, UNKNOWN_ID] }, 204],
+      ["DELETE", `/api/Group/${ORG_ID}`, { groupIDs: ["0e4b2a6c-7d1f-4a39-8c50-2f6e9b1d0a00"] }, 409],
+      ["GET", `/api/Group/${ORG_ID}`, undefined, 200],
+    ];
+    for (const [method, path, body, status] of steps) {
+      const res = await call(prism.url, method, path, { token, body });
+      expect({ method, path, status: res.status, violations: res.headers.get("sl-violations") }).toEqual({ method, path, status, violations: null });
+    }
+    // Error answers from the emulator pass Prism's response check too.
+    const forbidden = await call(prism.url, "GET", `/api/Group/${ORG_ID}`, { token: emulator.issueToken({ scopes: ["PM.RobotAccount"] }) });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json.errorMessage).toContain("Expect to have 'PM.Group' or 'PM.Group.Read'");
+    const expired = await call(prism.url, "GET", `/api/Group/${ORG_ID}`, { token: emulator.issueToken({ scopes: ["PM.Group"], expiresInSeconds: 0 }) });
+    expect(expired.status).toBe(401);
+    expect(prism.output()).not.toMatch(/Violation:|violation/);
+  });
+
+  it("is a real check: a response that breaks the document comes back as Prism's 500 with sl-violations", async () => {
+    // Negative control: an upstream that sends a group list without required fields.
+    const broken = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('[{"id":"not-a-guid"}]');
+    });
+    await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", () => resolve()));
+    const checker = await startPrism({ mode: "proxy", upstream: `http://127.0.0.1:${(broken.address() as AddressInfo).port}/x/identity_` });
+    try {
+      const res = await call(checker.url, "GET", `/api/Group/${ORG_ID}`, { token: "anything" });
+      expect(res.status).toBe(500);
+      expect(res.headers.get("sl-violations")).toContain("must have required property 'name'");
+      // Requests are checked too: Prism refuses a non-GUID id before the upstream sees it.
+      expect((await call(checker.url, "GET", "/api/Group/magic-7", { token: "anything" })).status).toBe(422);
+    } finally {
+      await checker.close();
+      await new Promise<void>((resolve) => broken.close(() => resolve()));
+    }
+  }, 60_000);
+});
