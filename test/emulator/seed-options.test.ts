@@ -1,0 +1,98 @@
+// Seeds and options: what the emulator starts with, and how it refuses bad configuration.
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, type EmulatorHandle, type SeedData } from "../../src/emulator/index.js";
+import { GRYFFINDORS, HARRY, ORG_ID, RON, start, stop } from "./support.js";
+
+let emulator: EmulatorHandle | undefined;
+afterEach(async () => {
+  await stop(emulator);
+  emulator = undefined;
+});
+
+const small: SeedData = {
+  users: [{ objectType: "DirectoryUser", identifier: RON, name: "Ron" }],
+  groups: [{ id: GRYFFINDORS, name: "Gryffindors", type: 1, memberIds: [RON] }],
+  robotAccounts: [{ id: "c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812", name: "Roby", groupIds: [GRYFFINDORS] }],
+};
+
+describe("seeds", () => {
+  it("starts with the walkthrough data by default", async () => {
+    emulator = await start();
+    const s = emulator.state();
+    expect(s.organization).toEqual({ name: "hogwarts", partitionGlobalId: ORG_ID });
+    expect(s.users.map((u) => u.displayName)).toEqual(["Ron Weasley", "Harry Potter", "Hermione Granger"]);
+    expect(s.groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni"]);
+    expect(s.robotAccounts.find((r) => r.name === "Roby")?.groupIds).toEqual([GRYFFINDORS]);
+  });
+
+  it('"empty" keeps only the built-in groups', async () => {
+    emulator = await start({ seed: "empty" });
+    const s = emulator.state();
+    expect(s.groups.map((g) => [g.name, g.type])).toEqual([["Administrators", 0], ["Everyone", 0]]);
+    expect(s.users).toEqual([]);
+    expect(s.robotAccounts).toEqual([]);
+  });
+
+  it("takes a seed object or a JSON file, filling in defaults", async () => {
+    emulator = await start({ seed: small, now: () => Date.parse("2024-01-02T03:04:05Z") });
+    expect(emulator.state().robotAccounts).toEqual([
+      { id: "c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812", name: "Roby", displayName: "Roby", creationTime: "2024-01-02T03:04:05.000Z", lastLoginTime: null, groupIds: [GRYFFINDORS] },
+    ]);
+    await stop(emulator);
+    const file = join(mkdtempSync(join(tmpdir(), "seed-")), "seed.json");
+    writeFileSync(file, JSON.stringify(small));
+    emulator = await start({ seed: file });
+    expect(emulator.state().groups.map((g) => g.name)).toEqual(["Gryffindors"]);
+  });
+
+  it.each([
+    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1, memberIds: [HARRY] }] }, `group 'G' names unknown user ${HARRY}`],
+    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1 }, { id: GRYFFINDORS, name: "H", type: 1 }] }, `group id ${GRYFFINDORS} appears twice`],
+    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1 }, { id: HARRY, name: "g", type: 1 }] }, "group name 'g' appears twice"],
+    [{ robotAccounts: [{ id: RON, name: "R", groupIds: [GRYFFINDORS] }] }, `robot account 'R' names unknown group ${GRYFFINDORS}`],
+    [{ robotAccounts: [{ id: "rb-12", name: "R" }] }, "Seed object is invalid: /robotAccounts/0/id"],
+    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 7 }] }, "/groups/0/type"],
+    [{ robots: [] }, "(root) must NOT have additional properties"],
+  ])("refuses a bad seed %j with a clear message", async (seed, message) => {
+    await expect(startEmulator({ seed: seed as SeedData })).rejects.toThrow(message);
+  });
+
+  it("names a seed file that is not JSON", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "seed-")), "seed.json");
+    writeFileSync(file, "{ nope");
+    await expect(startEmulator({ seed: file })).rejects.toThrow(`Seed file ${file} is not valid JSON`);
+  });
+});
+
+describe("options and handle", () => {
+  it("refuses an organization configured twice and an unreadable docs page", async () => {
+    const org = { name: "hogwarts", partitionGlobalId: ORG_ID };
+    await expect(startEmulator({ organizations: [org, org] })).rejects.toThrow("Organization 'hogwarts' is configured twice");
+    await expect(startEmulator({ docsHtmlPath: "/nonexistent/index.html" })).rejects.toThrow("Cannot read the docs page /nonexistent/index.html: ENOENT");
+  });
+
+  it("serves a given docs page at /docs", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "docs-")), "index.html");
+    writeFileSync(file, "<html><body>Rendered reference</body></html>");
+    emulator = await start({ docsHtmlPath: file });
+    expect(await (await fetch(`${emulator.url}/docs`)).text()).toContain("Rendered reference");
+  });
+
+  it("names unknown organizations, and closes more than once without harm", async () => {
+    emulator = await start();
+    expect(() => emulator!.state("nowhere")).toThrow("Unknown organization 'nowhere'");
+    expect(() => emulator!.baseUrl("nowhere")).toThrow("Unknown organization 'nowhere'");
+    expect(emulator.baseUrl()).toBe(`${emulator.url}/hogwarts/identity_`);
+    await emulator.close();
+    await emulator.close();
+  });
+
+  it("never shows client secrets in the handle", async () => {
+    emulator = await start({ clients: [{ clientId: "c", clientSecret: "very-secret-value", scopes: ["PM.Group"] }] });
+    expect(JSON.stringify(emulator)).not.toContain("very-secret-value");
+    expect(String(emulator)).not.toContain("very-secret-value");
+  });
+});
