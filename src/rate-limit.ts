@@ -10,13 +10,19 @@ export interface RateLimitOptions {
   windowMs?: number;
   /** Sends allowed per window per method; a method left out is not limited. Default: Automation Cloud's. */
   budgets?: Partial<Record<LimitedMethod, number>>;
+  /**
+   * Extra wait past the window before a send's slot is reused. The server counts arrivals, not
+   * sends, so a request that travelled slower than a later one could otherwise land both in the
+   * server's window. Default: a twentieth of the window, at most 2 s (2 s for five minutes).
+   */
+  marginMs?: number;
 }
 
 /** UiPath's documented Automation Cloud budgets, per organization per five minutes. */
 export const AUTOMATION_CLOUD_RATE_LIMITS = {
   windowMs: 300_000,
   budgets: { GET: 300, POST: 24_000, PUT: 160, PATCH: 160, DELETE: 160 },
-} as const satisfies Required<RateLimitOptions>;
+} as const satisfies RateLimitOptions;
 
 export interface RateLimiter {
   /** Waits (abortably) until a send of this method fits the budget, then books it. */
@@ -34,6 +40,10 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   const windowMs = options.windowMs ?? AUTOMATION_CLOUD_RATE_LIMITS.windowMs;
   const budgets: Partial<Record<string, number>> = options.budgets ?? AUTOMATION_CLOUD_RATE_LIMITS.budgets;
   if (!(windowMs > 0)) throw new RangeError("rateLimit.windowMs must be positive");
+  const marginMs = options.marginMs ?? Math.min(2000, windowMs / 20);
+  if (!(marginMs >= 0)) throw new RangeError("rateLimit.marginMs must not be negative");
+  // A send holds its slot for the window plus the margin.
+  const holdMs = windowMs + marginMs;
   for (const [method, budget] of Object.entries(budgets)) {
     if (!(Number.isInteger(budget) && (budget as number) > 0)) {
       throw new RangeError(`rateLimit.budgets.${method} must be a positive integer`);
@@ -52,13 +62,13 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
       for (;;) {
         signal?.throwIfAborted();
         const now = clock.now();
-        while (log.length > 0 && (log[0] as number) <= now - windowMs) log.shift();
+        while (log.length > 0 && (log[0] as number) <= now - holdMs) log.shift();
         if (log.length < budget) {
           log.push(now);
           return;
         }
         // Wake when the oldest send leaves the window; waiters that lose the race loop again.
-        await clock.sleep((log[0] as number) + windowMs - now, signal);
+        await clock.sleep((log[0] as number) + holdMs - now, signal);
       }
     },
   };

@@ -43,7 +43,7 @@ function busiestWindow(times: number[], windowMs: number): number {
 describe("the limiter", () => {
   it("holds a concurrent burst to the budget in every window", async () => {
     const fake = fakeClock();
-    const limiter = createRateLimiter({ windowMs: 1000, budgets: { GET: 3 } }, fake.clock);
+    const limiter = createRateLimiter({ windowMs: 1000, budgets: { GET: 3 }, marginMs: 0 }, fake.clock);
     const granted: number[] = [];
     const all = Promise.all(Array.from({ length: 10 }, () => limiter.acquire("GET").then(() => granted.push(fake.now()))));
     await fake.run();
@@ -56,7 +56,7 @@ describe("the limiter", () => {
 
   it("keeps a budget per method, and leaves unlisted methods alone", async () => {
     const fake = fakeClock();
-    const limiter = createRateLimiter({ windowMs: 1000, budgets: { GET: 1, PUT: 1 } }, fake.clock);
+    const limiter = createRateLimiter({ windowMs: 1000, budgets: { GET: 1, PUT: 1 }, marginMs: 0 }, fake.clock);
     await limiter.acquire("GET");
     await limiter.acquire("put");
     for (let i = 0; i < 50; i++) await limiter.acquire("POST");
@@ -80,7 +80,18 @@ describe("the limiter", () => {
     const next = limiter.acquire("GET");
     await fake.run();
     await next;
-    expect(fake.now()).toBe(300_000);
+    // Five minutes plus the default 2 s margin for requests that travel at different speeds.
+    expect(fake.now()).toBe(302_000);
+  });
+
+  it("waits out the margin past the window before reusing a slot", async () => {
+    const fake = fakeClock();
+    const limiter = createRateLimiter({ windowMs: 1000, budgets: { PUT: 1 }, marginMs: 150 }, fake.clock);
+    await limiter.acquire("PUT");
+    const next = limiter.acquire("PUT");
+    await fake.run();
+    await next;
+    expect(fake.now()).toBe(1150);
   });
 
   it("a wait ends at once when the signal aborts", async () => {
@@ -117,7 +128,7 @@ describe("the client's limiter against a server that answers 429 past its budget
 
   it("a burst of 9 calls all succeed with the limiter on", async () => {
     const s = await strictServer();
-    const pm = clientFor(s, { retry: false, rateLimit: { windowMs: 250, budgets: { GET: 3 } } });
+    const pm = clientFor(s, { retry: false, rateLimit: { windowMs: 250, budgets: { GET: 3 }, marginMs: 0 } });
     await Promise.all(Array.from({ length: 9 }, () => pm.groups.list()));
     expect(s.apiRequests).toHaveLength(9);
   });
