@@ -32,9 +32,16 @@
  *   409 and the group with that id has the requested name, it is returned as the result.
  * - Rate limits: on, with Automation Cloud's documented budgets per five minutes (GET 300,
  *   POST 24 000, PUT/PATCH/DELETE 160 each), per client instance, as a sliding window, so a bulk
- *   job goes as fast as the service allows without 429s. Set `rateLimit: false` or your own
- *   budgets for Automation Suite / standalone, which document none.
- * - Paging: pages of 1000, the service's maximum, fetched lazily.
+ *   job goes as fast as the service allows without 429s. A used slot is reused only after the
+ *   window plus a margin (a twentieth of the window, at most 2 s), because the service counts
+ *   arrivals and requests do not all travel equally fast. Set `rateLimit: false` or your own
+ *   budgets for Automation Suite / standalone, which document none. Several clients (or
+ *   processes) for one organization share the service's budget but not this limiter.
+ * - Paging: pages of 1000, the service's maximum, fetched lazily; `deleteMany([])` sends nothing.
+ * - Errors: HTTP failures, network failures, timeouts and aborts all throw IdentityApiError (see
+ *   `kind`); bad input throws IdentityInputError before any request. The raw client keeps
+ *   openapi-fetch's `{ data, error, response }` for HTTP failures (`client.unwrap` converts it).
+ *   An error thrown by your own token provider reaches you unchanged.
  * - Plain `http://` only to loopback hosts unless `allowInsecureHttp: true`.
  * - User-Agent: `uipath-identity-toolkit/{version}` plus the optional `userAgent` suffix.
  */

@@ -1,7 +1,7 @@
 // What both resources share: per-call options, the openapi-fetch init that routes a call
 // through the transport with its own timeout and retry mode, and turning answers into errors.
 import type { Client } from "openapi-fetch";
-import { errorFromResponse, type IdentityApiError } from "../errors.js";
+import { errorFromResponse, IdentityInputError, type IdentityApiError } from "../errors.js";
 import type { RetryMode } from "../retry.js";
 import { responseMeta, type Transport } from "../transport.js";
 import type { paths } from "../types.js";
@@ -26,6 +26,10 @@ export interface ResourceContext {
 
 /** The openapi-fetch init for one call: its signal and a fetch bound to its options. */
 export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
+  const timeoutMs = options?.timeoutMs;
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new IdentityInputError("timeoutMs", "timeoutMs must be a positive number of milliseconds");
+  }
   return {
     signal: options?.signal,
     fetch: (request: Request) => ctx.transport.send(request, { timeoutMs: options?.timeoutMs, mode }),

@@ -62,6 +62,8 @@ describe("robotAccounts.list", () => {
     const all = await clientFor(server).robotAccounts.list({}, { pageSize: 7 }).toArray();
     expect(all).toHaveLength(30);
     expect(windows(server)).toEqual(["7/0", "7/7", "7/14", "7/21", "7/28"]);
+    // Options left out are left out of the query, not sent empty.
+    expect(server.apiRequests[0]?.query.toString()).toBe("top=7&skip=0");
   });
 
   it("an empty page ends the walk even if totalCount promised more", async () => {

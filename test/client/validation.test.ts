@@ -46,6 +46,7 @@ describe("bad input is refused before any request", () => {
     ["robotAccounts.list pageSize", () => pm.robotAccounts.list({}, { pageSize: 5000 }), "pageSize"],
     ["robotAccounts.listPage top", () => pm.robotAccounts.listPage({ top: 2.5 }), "top"],
     ["robotAccounts.deleteMany", () => pm.robotAccounts.deleteMany("nope" as unknown as string[]), "robotAccountIds"],
+    ["a per-call timeout", () => pm.robotAccounts.get(ROBY, { timeoutMs: -1 }), "timeoutMs"],
     ["a partition override", () => pm.groups.list({ partitionGlobalId: "hogwarts" }), "partitionGlobalId"],
   ])("%s", async (_name, run, field) => {
     const error = await inputError(run);
