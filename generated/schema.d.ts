@@ -126,7 +126,7 @@ export interface paths {
         /**
          * List a group's members, a page at a time
          * @description Returns one page of the group's members (directory users, robot accounts and other
-         *     directory entities) with the total count. Page with `top` (at most 1000) and `skip`.
+         *     directory entities) with the total count, directory users first. Page with `top` (at most 1000) and `skip`.
          *
          *     Scopes: `PM.Group` or `PM.Group.Read`. Rate-limit class: GET.
          */
@@ -152,8 +152,9 @@ export interface paths {
          * Create a robot account
          * @description Creates a robot account, optionally placing it in groups. The service chooses the id, so a
          *     create whose answer was lost cannot be told apart from one that never arrived: look the
-         *     name up before repeating it. The name must be unique in the organization (409 otherwise)
-         *     and cannot change later.
+         *     name up before repeating it. The name must be unique in the organization and cannot change
+         *     later. Robot accounts are identity users underneath, so a taken name fails the way user
+         *     creation does: 400 with `{"succeeded": false, "errors": [{"code": "DuplicateUserName", ...}]}`.
          *
          *     Scopes: `PM.RobotAccount` or `PM.RobotAccount.Write`. Rate-limit class: POST.
          */
@@ -456,8 +457,8 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["ValidationProblem"];
                 "application/json": components["schemas"]["ValidationProblem"] | components["schemas"]["IdentityResult"];
+                "application/problem+json": components["schemas"]["ValidationProblem"];
             };
         };
         /**
@@ -484,10 +485,19 @@ export interface components {
             };
         };
         /**
-         * @description The change clashes with the current state: the id is already taken, the name is already used
-         *     by another group or robot account, or the target is a built-in group that cannot change.
+         * @description The change clashes with the current state: the group id is already taken, the name is already
+         *     used by another group, or the target is a built-in group that cannot change.
          */
         Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The body was not sent as `application/json`. Nothing was changed. */
+        UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -604,6 +614,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -674,6 +685,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -709,6 +721,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -863,7 +876,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -959,6 +972,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -993,6 +1007,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

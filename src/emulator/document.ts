@@ -15,6 +15,8 @@ export interface ParameterSpec {
   schemaPointer: string;
   /** The schema after following `$ref`s, used to coerce query strings to the declared type. */
   schema: JsonObject;
+  /** The service's own name for the value (`x-uipath-name`), used in its error messages. */
+  serviceName?: string;
 }
 
 export interface OperationSpec {
@@ -117,6 +119,7 @@ function mergeParameters(doc: JsonObject, shared: unknown[], sharedPointer: stri
         required: node.required === true,
         schemaPointer,
         schema,
+        ...(typeof node["x-uipath-name"] === "string" ? { serviceName: node["x-uipath-name"] } : {}),
       };
       // An operation's own parameter overrides the path item's one of the same name and place.
       byKey.set(`${spec.in}:${spec.name}`, spec);

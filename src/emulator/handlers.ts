@@ -21,20 +21,6 @@ export interface HandlerResult {
 
 type Handler = (ctx: HandlerContext) => HandlerResult;
 
-/**
- * The document shares one path between list/bulk-delete ({id} = organization) and update
- * ({id} = group or robot account). This names what {id} means per operation, so errors use the
- * field name the real service's routes have.
- */
-export const PATH_ID_MEANING: Record<string, string> = {
-  listGroups: "partitionGlobalId",
-  deleteGroups: "partitionGlobalId",
-  updateGroup: "groupId",
-  listRobotAccounts: "partitionGlobalId",
-  deleteRobotAccounts: "partitionGlobalId",
-  updateRobotAccount: "robotAccountId",
-};
-
 /** The organization id a request names, in its path or body, with the field it came from. */
 function requirePartition(ctx: HandlerContext, value: unknown, field: string): void {
   if (String(value).toLowerCase() !== ctx.partitionGlobalId.toLowerCase()) {

@@ -8,7 +8,7 @@ import { hasScopes, scopeErrorMessage, TokenService } from "./auth.js";
 import { indexOperations, loadBundledDocument, type JsonObject, type OperationSpec } from "./document.js";
 import { ApiError } from "./errors.js";
 import { FaultInjector } from "./faults.js";
-import { HANDLERS, PATH_ID_MEANING } from "./handlers.js";
+import { HANDLERS } from "./handlers.js";
 import { DEFAULT_ORGANIZATION, DEFAULT_RATE_LIMIT, DEMO_CLIENT, type EmulatorHandle, type EmulatorOptions, type ResponseViolation } from "./options.js";
 import { RateLimiter } from "./rate-limit.js";
 import { empty, json, newTraceId, problem, validationProblem, type Reply } from "./responses.js";
@@ -137,6 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       if (e.errors) return reply(validationProblem(e.errors, traceId));
+      if (e.identityErrors) return reply(json(e.status, { succeeded: false, errors: e.identityErrors }));
       return reply(problem(e.status, e.title, traceId, e.detail !== undefined ? { detail: e.detail } : {}));
     }
   }
@@ -230,9 +231,9 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-/** The real service names the shared path's `{id}` after what it means (see PATH_ID_MEANING). */
+/** The real service names the shared path's `{id}` after what it means (the document's `x-uipath-name`). */
 function renameIdField(op: OperationSpec, errors: FieldErrors): FieldErrors {
-  const meaning = PATH_ID_MEANING[op.operationId];
+  const meaning = op.parameters.find((p) => p.in === "path" && p.name === "id")?.serviceName;
   if (!meaning || !errors.id) return errors;
   const { id, ...rest } = errors;
   return { [meaning]: id.map((m) => m.replace(/^The id field/, `The ${meaning} field`)), ...rest };

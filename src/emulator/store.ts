@@ -3,7 +3,7 @@
 // membership cannot drift apart; directory-user membership is kept on the group.
 import { randomUUID } from "node:crypto";
 import type { components } from "../../generated/schema.js";
-import { conflict, invalid, notFound } from "./errors.js";
+import { conflict, identityFailure, invalid, notFound } from "./errors.js";
 import type { SeedData, SeedUser } from "./seed.js";
 
 type Group = components["schemas"]["Group"];
@@ -165,7 +165,8 @@ export class OrganizationStore {
 
   createRobotAccount(body: CreateRobotAccount): RobotAccount {
     if ([...this.robots.values()].some((r) => sameName(r.name, body.name))) {
-      throw conflict(`A robot account named '${body.name}' already exists.`);
+      // Inferred: robot accounts are identity users, so a taken name fails as user creation does.
+      throw identityFailure("DuplicateUserName", `User name '${body.name}' is already taken.`);
     }
     const groupIds = this.requireGroups(body.groupIDsToAdd ?? [], "groupIDsToAdd");
     const record: RobotRecord = {

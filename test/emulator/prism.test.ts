@@ -38,7 +38,7 @@ describe("through a Prism validating proxy", () => {
       ["GET", `/api/RobotAccount/${ORG_ID}?searchTerm=o&top=2&skip=0&sortBy=name&sortOrder=desc`, undefined, 200],
       ["GET", `/api/RobotAccount/${ORG_ID}/${ROBY}`, undefined, 200],
       ["POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "Fawkes", displayName: "Fawkes", groupIDsToAdd: [GRYFFINDORS] }, 201],
-      ["POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "Fawkes" }, 409],
+      ["POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "Fawkes" }, 400],
       ["PUT", `/api/RobotAccount/${ROBY}`, { partitionGlobalId: ORG_ID, displayName: "Roby", groupIDsToAdd: [ALUMNI], groupIDsToRemove: [] }, 200],
       ["DELETE", `/api/RobotAccount/${ORG_ID}/${ROBY}`, undefined, 204],
       ["DELETE", `/api/RobotAccount/${ORG_ID}`, { robotAccountIDs: [UNKNOWN_ID] }, 204],

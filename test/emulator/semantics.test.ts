@@ -171,7 +171,7 @@ describe("robot accounts", () => {
     expect(names(await list("?sortBy=shoeSize"))).toEqual(["Roby", "Dobby", "Hedwig", "Buckbeak"]);
   });
 
-  it("creates with a service-chosen id, joins groups and refuses a duplicate name with 409", async () => {
+  it("creates with a service-chosen id, joins groups and refuses a duplicate name as identity users are refused", async () => {
     const res = await api("POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "Fawkes", groupIDsToAdd: [ALUMNI, GRYFFINDORS], id: "ignored", groupIDsToRemove: [] });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ name: "Fawkes", displayName: "Fawkes", lastLoginTime: null, groupIds: [ALUMNI, GRYFFINDORS] });
@@ -179,7 +179,9 @@ describe("robot accounts", () => {
     const members = await api("GET", `/api/Group/${ORG_ID}/${ALUMNI}/Members`);
     expect(members.json.results).toContainEqual({ id: res.json.id, type: "DirectoryRobotUser" });
     const dup = await api("POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "fawkes" });
-    expect(dup.status).toBe(409);
+    expect(dup.status).toBe(400);
+    expect(dup.headers.get("content-type")).toContain("application/json");
+    expect(dup.json).toEqual({ succeeded: false, errors: [{ code: "DuplicateUserName", description: "User name 'fawkes' is already taken." }] });
   });
 
   it("refuses to join an unknown group with 400", async () => {
