@@ -1,0 +1,49 @@
+// Starts a TypeScript file in a child node process (through tsx) and reads the one JSON line it
+// prints first, so a benchmark can keep a server or a measured client out of its own process.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export interface Child<T> {
+  /** The first JSON line the child printed. */
+  first: T;
+  /** Resolves with the next JSON line. */
+  next(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startChild<T>(file: URL, args: string[] = [], nodeFlags: string[] = []): Promise<Child<T>> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "--import", "tsx", file.pathname, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const queue: string[] = [];
+  const waiters: Array<{ resolve: (line: string) => void; reject: (e: Error) => void }> = [];
+  let ended: Error | undefined;
+  lines.on("line", (line) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter.resolve(line);
+    else queue.push(line);
+  });
+  child.on("exit", (code, signal) => {
+    ended = new Error(`${file.pathname} exited (${code ?? signal}) before it answered`);
+    for (const w of waiters.splice(0)) w.reject(ended);
+  });
+  const next = (): Promise<unknown> =>
+    new Promise<string>((resolve, reject) => {
+      const line = queue.shift();
+      if (line !== undefined) resolve(line);
+      else if (ended) reject(ended);
+      else waiters.push({ resolve, reject });
+    }).then((line) => JSON.parse(line) as unknown);
+  const first = (await next()) as T;
+  return {
+    first,
+    next,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

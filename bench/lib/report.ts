@@ -1,0 +1,79 @@
+// Turning results into the console table, the JSON file and BENCHMARKS.md's table section.
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import type { BenchResult, TableRow } from "./result.js";
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  freeMemoryGiB: number;
+  node: string;
+  platform: string;
+}
+
+export function describeMachine(): Machine {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    freeMemoryGiB: Math.round((os.freemem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+const COLUMNS: Array<[keyof TableRow, string]> = [
+  ["benchmark", "Benchmark"],
+  ["measure", "Measure"],
+  ["baseline", "Baseline (same run)"],
+  ["ours", "Ours"],
+  ["ratio", "Ratio"],
+  ["target", "Target"],
+  ["met", "Met"],
+];
+
+const cell = (row: TableRow, key: keyof TableRow): string => {
+  const v = row[key];
+  if (key === "met") return v === null ? "–" : v ? "yes" : "NO";
+  return String(v);
+};
+
+/** A fixed-width table for the terminal. */
+export function consoleTable(rows: TableRow[]): string {
+  const widths = COLUMNS.map(([key, title]) => Math.max(title.length, ...rows.map((r) => cell(r, key).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] as number)).join(" | ");
+  return [line(COLUMNS.map(([, t]) => t)), widths.map((w) => "-".repeat(w)).join("-+-"), ...rows.map((r) => line(COLUMNS.map(([k]) => cell(r, k))))].join("\n");
+}
+
+export function markdownTable(rows: TableRow[]): string {
+  const esc = (s: string) => s.replace(/\|/g, "\\|");
+  return [
+    `| ${COLUMNS.map(([, t]) => t).join(" | ")} |`,
+    `| ${COLUMNS.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${COLUMNS.map(([k]) => esc(cell(r, k))).join(" | ")} |`),
+  ].join("\n");
+}
+
+export const START = "<!-- bench:table:start (written by `npx tsx bench/run.ts --write-markdown`) -->";
+export const END = "<!-- bench:table:end -->";
+
+/** Replaces the generated section of BENCHMARKS.md (between the markers) with this run's table. */
+export function writeMarkdown(file: URL, results: BenchResult[], machine: Machine, when: string): void {
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${file.pathname} has no ${START} ... ${END} section`);
+  const notes = results.flatMap((r) => r.notes);
+  const section = [
+    START,
+    "",
+    `Run ${when} on ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ${machine.platform}.`,
+    "",
+    markdownTable(results.flatMap((r) => r.rows)),
+    "",
+    ...(notes.length > 0 ? ["Missed in this run:", "", ...notes.map((n) => `- ${n}`), ""] : ["Every target was met in this run.", ""]),
+    END,
+  ].join("\n");
+  writeFileSync(file, text.slice(0, start) + section + text.slice(end + END.length));
+}

@@ -1,0 +1,68 @@
+// Entry point of the benchmarks: `npx tsx bench/run.ts` (or `npm run bench`).
+//   --only a,b         run some of: overhead, bulk, paging, token, emulator
+//   --quick            fewer rounds and calls (a smoke run; the numbers are rougher)
+//   --write-markdown   also rewrite the table section of BENCHMARKS.md
+// Prints the table, writes bench/results/<timestamp>.json and bench/results/latest.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { runBulk } from "./bulk.js";
+import { runThroughput } from "./emulator-throughput.js";
+import { consoleTable, describeMachine, writeMarkdown } from "./lib/report.js";
+import type { BenchResult } from "./lib/result.js";
+import { runOverhead } from "./overhead.js";
+import { runPaging } from "./paging.js";
+import { runToken } from "./token.js";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyArg = args.find((a) => a.startsWith("--only"));
+const onlyValue = onlyArg?.includes("=") ? onlyArg.split("=")[1] : onlyArg ? args[args.indexOf(onlyArg) + 1] : undefined;
+const only = onlyValue ? new Set(onlyValue.split(",")) : undefined;
+
+const BENCHMARKS: Array<[string, () => Promise<BenchResult>]> = [
+  [
+    "overhead",
+    () =>
+      runOverhead(
+        quick
+          ? { rounds: 3, loopbackCalls: 500, delayedCalls: 100, stubCalls: 2000 }
+          : { rounds: 7, loopbackCalls: 2000, delayedCalls: 400, stubCalls: 10_000 },
+      ),
+  ],
+  ["bulk", () => runBulk({ updates: 1000, budget: 160, windowMs: quick ? 1000 : 2000, workers: 8 })],
+  ["paging", () => runPaging({ small: 10_000, large: 100_000 })],
+  ["token", () => runToken({ calls: 1000 })],
+  ["emulator", () => runThroughput({ durationMs: quick ? 1000 : 3000, concurrency: 16 })],
+];
+
+const unknown = [...(only ?? [])].filter((name) => !BENCHMARKS.some(([n]) => n === name));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark(s): ${unknown.join(", ")}. Choose from ${BENCHMARKS.map(([n]) => n).join(", ")}.`);
+  process.exit(2);
+}
+
+const machine = describeMachine();
+console.log(`Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}${quick ? " — quick run" : ""}`);
+const results: BenchResult[] = [];
+const started = Date.now();
+for (const [name, run] of BENCHMARKS) {
+  if (only && !only.has(name)) continue;
+  const t = Date.now();
+  process.stdout.write(`running ${name} ... `);
+  results.push(await run());
+  console.log(`${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
+console.log(`\n${consoleTable(results.flatMap((r) => r.rows))}\n`);
+for (const note of results.flatMap((r) => r.notes)) console.log(`missed: ${note}`);
+
+const when = new Date().toISOString();
+const dir = new URL("./results/", import.meta.url);
+mkdirSync(dir, { recursive: true });
+const json = JSON.stringify({ when, quick, machine, totalSeconds: (Date.now() - started) / 1000, results }, null, 2);
+writeFileSync(new URL(`${when.replace(/[:.]/g, "-")}.json`, dir), json);
+writeFileSync(new URL("latest.json", dir), json);
+console.log(`\nResults: bench/results/latest.json`);
+if (args.includes("--write-markdown")) {
+  writeMarkdown(new URL("../BENCHMARKS.md", import.meta.url), results, machine, when);
+  console.log("BENCHMARKS.md table updated.");
+}
