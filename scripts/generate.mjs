@@ -12,7 +12,15 @@ const bin = (name) => join('node_modules', '.bin', name);
 const outDir = check ? mkdtempSync(join(tmpdir(), 'identity-gen-')) : 'generated';
 const files = ['openapi.json', 'schema.d.ts'];
 
-const run = (cmd, args) => execFileSync(bin(cmd), args, { stdio: ['ignore', 'ignore', 'inherit'] });
+const run = (cmd, args) => {
+  try {
+    execFileSync(bin(cmd), args, { stdio: 'pipe' });
+  } catch (err) {
+    // Only a failure's output is worth showing (otherwise it is Redocly's Node 20 notice).
+    process.stderr.write(String(err.stderr ?? err));
+    process.exit(1);
+  }
+};
 run('redocly', ['bundle', 'identity', '--ext', 'json', '-o', join(outDir, 'openapi.json')]);
 // The programmatic API, so the CLI's redocly.yaml lookup does not redirect the output path.
 const bundled = JSON.parse(readFileSync(join(outDir, 'openapi.json'), 'utf8'));

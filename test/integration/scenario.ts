@@ -3,14 +3,9 @@
 import { expect } from '@jest/globals';
 import { IdentityApiError, type IdentityClient } from '../../src/index.js';
 
-export const ORG = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-export const GRYFFINDORS = '9d2f6a41-0c3b-4e57-8a1d-6b7c2e0f1a01';
-export const ALUMNI = '4b8e1c27-5d3a-4f69-9c02-8e1f7a3d2b02';
-export const RON = '1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103';
-export const HARRY = '7a2e9c4b-1f6d-4b38-a0c5-3e8d2f6b3107';
-export const HERMIONE = '5e0b8d2c-4a7f-4c19-b6e3-1d9a0c5e1909';
-export const ROBY = 'c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812';
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+import { ALUMNI, GRYFFINDORS, HARRY, HERMIONE, ORG, RON, ROBY, UNKNOWN_ID as UNKNOWN } from '../fixtures/walkthrough.js';
+
+export { ALUMNI, GRYFFINDORS, HARRY, HERMIONE, ORG, RON, ROBY };
 
 /** Awaits a promise that must fail with an IdentityApiError and returns the error. */
 export async function failure(promise: Promise<unknown>): Promise<IdentityApiError> {
