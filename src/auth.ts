@@ -147,7 +147,9 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
     }
     const lifetimeMs = typeof body.expires_in === "number" ? body.expires_in * 1000 : UNKNOWN_LIFETIME_MS;
     seen.add(body.access_token);
-    cached = { token: body.access_token, freshUntil: now() + lifetimeMs - REFRESH_MARGIN_MS };
+    // Short-lived tokens (under two minutes) are renewed halfway instead, so they are still reused.
+    const marginMs = Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2);
+    cached = { token: body.access_token, freshUntil: now() + lifetimeMs - marginMs };
     return body.access_token;
   }
 

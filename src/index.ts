@@ -16,7 +16,8 @@
  *   organization-level form that works for every Cloud organization (the host-level form fails
  *   on newer ones). Token endpoint: `{baseUrl}/connect/token` on every deployment.
  * - Scopes requested: `PM.Group PM.RobotAccount`, the broad scopes that cover every method here.
- * - Token cache: until 60 s before `expires_in` runs out (5 minutes when the answer has none),
+ * - Token cache: until 60 s before `expires_in` runs out (halfway for tokens living under two
+ *   minutes; 5 minutes when the answer has no lifetime),
  *   so a token never lapses mid-request; one token request at a time; on a 401 the token is
  *   renewed once and the request re-sent once.
  * - Timeout: 30 s per attempt (connect, headers and body), generous for one page of 1000 while

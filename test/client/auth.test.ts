@@ -58,8 +58,8 @@ describe("client credentials", () => {
   });
 
   it("100 concurrent calls with an expired token make exactly one token request", async () => {
-    // The first token lives 30 s, inside the 60 s renewal margin: it is stale as soon as it is used.
-    const server = await identity((req, res) => send(res, 200, gryffindors), { tokenLifetime: (n) => (n === 1 ? 30 : 3600) });
+    // The first token's lifetime is 0: it is stale as soon as it has been used once.
+    const server = await identity((req, res) => send(res, 200, gryffindors), { tokenLifetime: (n) => (n === 1 ? 0 : 3600) });
     const pm = clientFor(server);
     await pm.groups.get(GRYFFINDORS);
     expect(server.tokenRequests).toHaveLength(1);
@@ -67,6 +67,13 @@ describe("client credentials", () => {
     await Promise.all(Array.from({ length: 100 }, () => pm.groups.get(GRYFFINDORS)));
     expect(server.tokenRequests).toHaveLength(2);
     expect(server.apiRequests.slice(1).every((r) => r.token === server.issued[1])).toBe(true);
+  });
+
+  it("reuses a short-lived token until halfway through its life", async () => {
+    const server = await identity((req, res) => send(res, 200, gryffindors), { tokenLifetime: () => 30 });
+    const pm = clientFor(server);
+    for (let i = 0; i < 3; i++) await pm.groups.get(GRYFFINDORS);
+    expect(server.tokenRequests).toHaveLength(1);
   });
 
   it("100 concurrent first calls share one token request", async () => {
