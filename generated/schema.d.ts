@@ -260,7 +260,9 @@ export interface components {
          *     also makes a retried create safe (the second attempt hits the same id).
          */
         CreateGroup: {
+            /** @description The organization's id; it must match the organization of the URL and the token. */
             partitionGlobalId: components["schemas"]["Uuid"];
+            /** @description The new group's id, a fresh GUID chosen by the caller. */
             id: components["schemas"]["Uuid"];
             /** @description The group's name, unique in the organization. */
             name: string;
@@ -309,6 +311,7 @@ export interface components {
         };
         /** @description A group of the organization, built in or local. */
         Group: {
+            /** @description The group's id. */
             id: components["schemas"]["Uuid"];
             /** @description The group's unique name. */
             name: string | null;
@@ -366,6 +369,7 @@ export interface components {
          *     members change: send the current name to keep it.
          */
         UpdateGroup: {
+            /** @description The organization's id; it must match the organization of the URL and the token. */
             partitionGlobalId: components["schemas"]["Uuid"];
             name: string;
             /** @description Ids of directory users to add as members. */
@@ -379,6 +383,7 @@ export interface components {
         };
         /** @description One member of a group, as the paged members endpoint lists it. */
         GroupMember: {
+            /** @description The member's id (a directory user's or a robot account's). */
             id: components["schemas"]["Uuid"];
             /**
              * @description What kind of directory entity the member is. UiPath has not documented the values; the
@@ -400,6 +405,7 @@ export interface components {
          *     examples send (`id`, `groupIDsToRemove`) are ignored by the service.
          */
         CreateRobotAccount: {
+            /** @description The organization's id; it must match the organization of the URL and the token. */
             partitionGlobalId: components["schemas"]["Uuid"];
             /** @description The unique name; it cannot change later. */
             name: string;
@@ -409,6 +415,7 @@ export interface components {
         };
         /** @description A robot account, the identity an unattended robot runs as. */
         RobotAccount: {
+            /** @description The robot account's id, chosen by the service. */
             id: components["schemas"]["Uuid"];
             /** @description The unique name; it cannot change after creation. */
             name: string | null;
@@ -435,6 +442,7 @@ export interface components {
         };
         /** @description Changes to a robot account. Only the display name and the group memberships can change. */
         UpdateRobotAccount: {
+            /** @description The organization's id; it must match the organization of the URL and the token. */
             partitionGlobalId: components["schemas"]["Uuid"];
             displayName?: string | null;
             /** @description Ids of groups to join. */
