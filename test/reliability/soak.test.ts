@@ -4,18 +4,25 @@
 // At the end each emulator's state equals its model exactly, and every operation either
 // succeeded or gave its caller a typed error.
 import { describe, expect, it } from "@jest/globals";
-import { runWorker, type WorkerReport } from "./support/soak-worker.js";
+import { prepareWorker, type PreparedWorker, type WorkerReport } from "./support/soak-worker.js";
 
 const WORKERS = 40;
 const OPERATIONS_PER_WORKER = 250;
 
 describe("soak with faults", () => {
   it("loses nothing and duplicates nothing over 10,000 operations", async () => {
-    const reports: WorkerReport[] = await Promise.all(
-      Array.from({ length: WORKERS }, (_, worker) =>
-        runWorker({ worker, operations: OPERATIONS_PER_WORKER, faultRate: 0.1, delayMs: 500, timeoutMs: 250 }),
-      ),
-    );
+    const prepared: PreparedWorker[] = [];
+    let reports: WorkerReport[];
+    try {
+      for (let worker = 0; worker < WORKERS; worker++) {
+        prepared.push(await prepareWorker({ worker, operations: OPERATIONS_PER_WORKER, faultRate: 0.1, delayMs: 800, timeoutMs: 400 }));
+      }
+      await Promise.all(prepared.map((w) => w.warm()));
+      reports = await Promise.all(prepared.map((w) => w.run()));
+    } finally {
+      // Whatever failed, no emulator may outlive the test.
+      await Promise.all(prepared.map((w) => w.close()));
+    }
 
     for (const r of reports) expect(r.finalState).toEqual(r.finalModel);
     expect(reports.flatMap((r) => r.problems)).toEqual([]);

@@ -40,6 +40,8 @@ export interface SoakSettings {
   /** How long a `delay` fault holds a request; longer than the client's timeout. */
   delayMs: number;
   timeoutMs: number;
+  /** When given, one line per response or failed send is appended (for debugging a run). */
+  trace?: string[];
 }
 
 export interface WorkerReport {
@@ -67,7 +69,20 @@ const sameSet = (a: Iterable<string>, b: Iterable<string>): boolean => {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
 
-export async function runWorker(s: SoakSettings): Promise<WorkerReport> {
+export interface PreparedWorker {
+  /** Sends one harmless request per operation so the emulator compiles its validators now. */
+  warm(): Promise<void>;
+  run(): Promise<WorkerReport>;
+  /** Closes the emulator (also done by run; safe to call again). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the worker's emulator (compiling its validator blocks the event loop for a while, so all
+ * workers are prepared before any of them sends: a stall would otherwise time out other workers'
+ * requests at random and make the run less repeatable).
+ */
+export async function prepareWorker(s: SoakSettings): Promise<PreparedWorker> {
   const faults: FaultOptions = { seed: 7000 + s.worker, rate: s.faultRate, kinds: ["429", "500", "503", "drop", "delay"], delayMs: s.delayMs };
   const emulator: EmulatorHandle = await startEmulator({ seed: SEED, rateLimit: false, faults });
   const report: WorkerReport = { operations: 0, succeeded: 0, errors: {}, reconciled: {}, retries: {}, problems: [], finalState: { groups: [], robots: [] }, finalModel: { groups: [], robots: [] } };
@@ -80,6 +95,7 @@ export async function runWorker(s: SoakSettings): Promise<WorkerReport> {
     timeoutMs: s.timeoutMs,
     retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 200 },
     onResponse: (e) => {
+      s.trace?.push(`${e.method} ${new URL(e.url).pathname} #${e.attempt} ${e.status ?? e.error} ${e.durationMs}ms`);
       if (e.error === "timeout") lateRisk = true;
     },
     onRetry: (e) => {
@@ -260,6 +276,7 @@ export async function runWorker(s: SoakSettings): Promise<WorkerReport> {
     }
   }
 
+  const run = async (): Promise<WorkerReport> => {
   try {
     for (let n = 1; n <= s.operations; n++) {
       const roll = rnd.next();
@@ -279,4 +296,49 @@ export async function runWorker(s: SoakSettings): Promise<WorkerReport> {
   } finally {
     await emulator.close();
   }
+  };
+  return { warm: () => warmUp(emulator), run, close: () => emulator.close() };
+}
+
+/**
+ * The emulator compiles each operation's schemas on first use, which blocks the event loop. Done
+ * for 40 emulators in the middle of the soak, those pauses would time out other workers' requests
+ * at random; so every operation is touched first with a request that changes nothing (a read, or
+ * a write whose body fails validation). These requests meet faults too, in a fixed order.
+ */
+async function warmUp(emulator: EmulatorHandle): Promise<void> {
+  const token = emulator.issueToken({ scopes: ["PM.Group", "PM.RobotAccount"] });
+  const unknown = guid(0xeeee, 1);
+  const requests: Array<[string, string, unknown?]> = [
+    ["GET", `/api/Group/${ORG_ID}`],
+    ["GET", `/api/Group/${ORG_ID}/${unknown}`],
+    ["GET", `/api/Group/${ORG_ID}/${unknown}/Members?top=1&skip=0`],
+    ["GET", `/api/RobotAccount/${ORG_ID}?top=1&skip=0&searchTerm=x`],
+    ["GET", `/api/RobotAccount/${ORG_ID}/${unknown}`],
+    ["POST", "/api/Group", {}],
+    ["POST", "/api/RobotAccount", {}],
+    ["PUT", `/api/Group/${unknown}`, {}],
+    ["PUT", `/api/RobotAccount/${unknown}`, {}],
+    ["DELETE", `/api/Group/${ORG_ID}`, {}],
+    ["DELETE", `/api/RobotAccount/${ORG_ID}`, {}],
+    ["DELETE", `/api/Group/${ORG_ID}/${unknown}`],
+    ["DELETE", `/api/RobotAccount/${ORG_ID}/${unknown}`],
+  ];
+  for (const [method, path, body] of requests) {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    try {
+      const res = await fetch(emulator.baseUrl() + path, init);
+      await res.arrayBuffer();
+      if (res.status < 400 && method !== "GET") throw new Error(`warm-up ${method} ${path} changed something (${res.status})`);
+    } catch (error) {
+      // An injected dropped connection is expected here ("fetch failed"; checked by name, as
+      // under Jest the error comes from another realm); anything else is a real failure.
+      if ((error as Error | undefined)?.name !== "TypeError") throw error;
+    }
+  }
+}
+
+export async function runWorker(s: SoakSettings): Promise<WorkerReport> {
+  return (await prepareWorker(s)).run();
 }
