@@ -114,7 +114,7 @@ export async function runBulk(o: BulkOptions): Promise<BenchResult> {
   for (const [label, run] of [["default margin", ours], ["scaled margin", scaled]] as const) {
     if (!judge(run)) {
       notes.push(
-        `Bulk updates (${label}) took ${round(run.elapsedMs / floorMs, 3)}x the floor with ${run.tooMany} 429s and ${run.failures} failures ` +
+        `Bulk updates (${label}) took ${(run.elapsedMs / floorMs).toFixed(3)}x the floor with ${run.tooMany} 429s and ${run.failures} failures ` +
           `(target ≤ 1.05x, zero 429s).`,
       );
     }
@@ -125,7 +125,7 @@ export async function runBulk(o: BulkOptions): Promise<BenchResult> {
     measure: "elapsed; 429s received",
     baseline: `floor ${s(floorMs)}; naive loop ${s(naive.elapsedMs)}, ${naive.tooMany} × 429`,
     ours: `${s(run.elapsedMs)}, ${run.tooMany} × 429`,
-    ratio: `${round(run.elapsedMs / floorMs, 3)}x floor (naive ${round(naive.elapsedMs / floorMs, 3)}x)`,
+    ratio: `${(run.elapsedMs / floorMs).toFixed(3)}x floor (naive ${(naive.elapsedMs / floorMs).toFixed(3)}x)`,
     target: "≤ 1.05x floor, 0 × 429",
     met: judge(run),
   });
