@@ -2,7 +2,8 @@
 //   --only a,b         run some of: overhead, bulk, paging, token, emulator
 //   --quick            fewer rounds and calls (a smoke run; the numbers are rougher)
 //   --write-markdown   also rewrite the table section of BENCHMARKS.md
-// Prints the table, writes bench/results/<timestamp>.json and bench/results/latest.json.
+// Prints the table and writes bench/results/<timestamp>.json; a full run (no --quick, no --only)
+// also writes bench/results/latest.json, the copy BENCHMARKS.md's table comes from.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { runBulk } from "./bulk.js";
 import { runThroughput } from "./emulator-throughput.js";
@@ -59,10 +60,14 @@ const when = new Date().toISOString();
 const dir = new URL("./results/", import.meta.url);
 mkdirSync(dir, { recursive: true });
 const json = JSON.stringify({ when, quick, machine, totalSeconds: (Date.now() - started) / 1000, results }, null, 2);
-writeFileSync(new URL(`${when.replace(/[:.]/g, "-")}.json`, dir), json);
-writeFileSync(new URL("latest.json", dir), json);
-console.log(`\nResults: bench/results/latest.json`);
-if (args.includes("--write-markdown")) {
+const file = `${when.replace(/[:.]/g, "-")}.json`;
+writeFileSync(new URL(file, dir), json);
+const full = !quick && !only;
+if (full) writeFileSync(new URL("latest.json", dir), json);
+console.log(`\nResults: bench/results/${full ? "latest.json" : file}`);
+if (args.includes("--write-markdown") && !full) {
+  console.log("BENCHMARKS.md left alone: --write-markdown needs a full run (no --quick, no --only).");
+} else if (args.includes("--write-markdown")) {
   writeMarkdown(new URL("../BENCHMARKS.md", import.meta.url), results, machine, when);
   console.log("BENCHMARKS.md table updated.");
 }
