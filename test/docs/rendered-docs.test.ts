@@ -92,13 +92,19 @@ describe('rendered API docs (build/docs/index.html) in headless Chromium', () =>
     await expect(write.isVisible()).resolves.toBe(true);
   });
 
-  it('renders the request and response samples', async () => {
+  it('renders the request samples (curl, the TypeScript client, the payload) and the responses', async () => {
     await openOperation('createGroup');
-    // Redoc 3's right-hand panel: the request payload sample, then the response samples.
-    const payload = page.getByText('"directoryUserMemberIDs"').first();
-    await payload.waitFor({ timeout: 10000 });
-    await expect(payload.isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Payload', { exact: true }).first().isVisible()).resolves.toBe(true);
+    // Redoc 3's right-hand panel: a language menu over the request samples, then the responses.
+    const curl = page.getByText('"$BASE/api/Group"').first();
+    await curl.waitFor({ timeout: 10000 });
+    const choose = async (label: string) => {
+      await page.getByRole('button', { name: /^(curl|Node\.js|Payload)$/ }).first().click();
+      await page.getByText(label, { exact: true }).last().click();
+    };
+    await choose('Node.js');
+    await page.getByText('pm.groups.create').first().waitFor({ timeout: 10000 });
+    await choose('Payload');
+    await page.getByText('"directoryUserMemberIDs"').first().waitFor({ timeout: 10000 });
     await expect(page.getByText('Response', { exact: true }).first().isVisible()).resolves.toBe(true);
   });
 
