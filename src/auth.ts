@@ -1,6 +1,7 @@
 // Where bearer tokens come from: client credentials (cached, one request in flight however many
 // callers wait), a fixed access token, or the caller's own provider function.
 import { IdentityApiError, errorFromResponse } from "./errors.js";
+import { scrub } from "./redact.js";
 import { raceSignal } from "./signals.js";
 import { attemptsFor } from "./transport.js";
 
@@ -171,15 +172,6 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
     refreshable: true,
     secrets: () => [clientSecret, ...seen.values()],
   };
-}
-
-/** Replaces each secret in `text` with a marker. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("[REDACTED]");
-  }
-  return out;
 }
 
 /** The last few tokens handed out; enough to scrub error text, bounded so it cannot grow. */

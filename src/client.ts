@@ -1,7 +1,8 @@
 // Composition: options in, a client out. Each concern lives in its own module; this file only
 // wires them together and hands the pipeline to openapi-fetch as its fetch.
 import createClient, { type Client } from "openapi-fetch";
-import { createTokenSource, scrub, type Credentials, type TokenSource } from "./auth.js";
+import { createTokenSource, type Credentials, type TokenSource } from "./auth.js";
+import { scrub } from "./redact.js";
 import { resolveBaseUrl, tokenUrlFor, type DeploymentOptions } from "./base-url.js";
 import { IdentityInputError } from "./errors.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";

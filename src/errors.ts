@@ -276,8 +276,8 @@ export function errorFromResponse(response: Response, body: unknown, ctx: Respon
     path: ctx.path,
     status,
     serverMessage,
-    fieldErrors: parsed.fieldErrors,
-    errorCodes: parsed.errorCodes,
+    fieldErrors: parsed.fieldErrors && redactFieldErrors(parsed.fieldErrors, ctx.redact),
+    errorCodes: parsed.errorCodes?.map(ctx.redact),
     acceptedScopes: scopes.acceptedScopes,
     tokenScopes: scopes.tokenScopes,
     requestId: ids.requestId,
@@ -285,6 +285,11 @@ export function errorFromResponse(response: Response, body: unknown, ctx: Respon
     retryAfterMs,
     attempts: ctx.attempts,
   });
+}
+
+/** Field names and messages come from the server too, so they get the same scrubbing. */
+function redactFieldErrors(errors: Record<string, string[]>, redact: (text: string) => string): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(errors).map(([field, messages]) => [redact(field), messages.map(redact)]));
 }
 
 function tryJson(text: string): unknown {

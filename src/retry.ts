@@ -2,7 +2,10 @@
 // waiting, so this module is easy to reason about and to test.
 
 export interface RetryOptions {
-  /** Sends in all, first one included. Default 4 (three retries). */
+  /**
+   * Attempts in all, first one included. Default 4 (three retries). Once per call, an attempt
+   * answered 401 is re-sent at once with a new token; that resend is not a retry.
+   */
   maxAttempts?: number;
   /** The first backoff step. Default 500 ms. */
   baseDelayMs?: number;

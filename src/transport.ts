@@ -5,7 +5,8 @@ import type { TokenSource } from "./auth.js";
 import { IdentityApiError, parseRetryAfter } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { decideRetry, methodRetryMode, type Outcome, type RetryMode, type RetryPolicy } from "./retry.js";
-import { anySignal, sleep } from "./signals.js";
+import { redactHeaders } from "./redact.js";
+import { anySignal, raceSignal, sleep } from "./signals.js";
 
 export interface RequestLogEvent {
   method: string;
@@ -102,18 +103,11 @@ class ExchangeFailure extends Error {
 }
 
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
-const SENSITIVE_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
-
-export function redactHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name] = SENSITIVE_HEADERS.has(name.toLowerCase()) ? "[REDACTED]" : value;
-  });
-  return out;
-}
-
 export function createTransport(config: TransportConfig): Transport {
   const random = config.random ?? Math.random;
+
+  /** Known secrets (client secret, tokens seen), scrubbed from headers the log hooks receive. */
+  const secrets = (): string[] => config.tokens().secrets();
 
   async function send(request: Request, options: SendOptions = {}): Promise<Response> {
     const method = request.method.toUpperCase();
@@ -143,13 +137,16 @@ export function createTransport(config: TransportConfig): Transport {
       if (options.rateLimited !== false) await config.limiter?.acquire(method, signal);
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(), timeoutMs);
-      const init: RequestInit = { method, headers: sendHeaders, signal: AbortSignal.any([signal, timeout.signal]) };
+      const attemptSignal = AbortSignal.any([signal, timeout.signal]);
+      const init: RequestInit = { method, headers: sendHeaders, signal: attemptSignal };
       if (body !== undefined) init.body = body;
-      config.hooks.onRequest?.({ method, url, headers: redactHeaders(sendHeaders), attempt });
+      config.hooks.onRequest?.({ method, url, headers: redactHeaders(sendHeaders, secrets()), attempt });
       const started = Date.now();
       let response: Response;
       try {
-        response = await buffer(await config.fetch(new Request(url, init)));
+        // Raced against the signal as well: Node 20's fetch can lose the link to a signal once the
+        // Request it was given is garbage-collected, and the timeout must hold regardless.
+        response = await raceSignal(config.fetch(new Request(url, init)).then(buffer), attemptSignal);
       } catch (error) {
         const kind = signal.aborted ? "aborted" : timeout.signal.aborted ? "timeout" : "network";
         config.hooks.onResponse?.({ method, url, attempt, headers: {}, durationMs: Date.now() - started, error: kind });
@@ -163,12 +160,13 @@ export function createTransport(config: TransportConfig): Transport {
         url,
         attempt,
         status: response.status,
-        headers: redactHeaders(response.headers),
+        headers: redactHeaders(response.headers, secrets()),
         durationMs: Date.now() - started,
       });
       return response;
     }
 
+    let refreshed = false;
     async function attemptOnce(attempt: number): Promise<Response> {
       signal.throwIfAborted();
       if (options.authenticate === false) return exchange(headers, attempt);
@@ -180,8 +178,10 @@ export function createTransport(config: TransportConfig): Transport {
         return h;
       };
       const response = await exchange(withToken(token), attempt);
-      if (response.status !== 401 || !source.refreshable) return response;
-      // One refresh per attempt: the token may have expired or been revoked since it was cached.
+      if (response.status !== 401 || !source.refreshable || refreshed) return response;
+      // One refresh per call: the token may have expired or been revoked since it was cached; a
+      // second 401 means the credentials themselves are refused, and repeating would only add sends.
+      refreshed = true;
       const fresh = await source.getToken(signal, token);
       if (fresh === token) return response;
       return exchange(withToken(fresh), attempt);

@@ -2,10 +2,8 @@
 // access token, against a server that even echoes them back in the error texts it sends (titles,
 // details, messages, descriptions, plain-text and HTML bodies). Every error (message, toString,
 // stack, JSON, util.inspect with hidden fields and causes), every log hook event and all console
-// output are captured; neither string may appear in any of it.
-// Not covered here, because the client does not scrub them yet (see the issue-6 report): a
-// validation body's per-field messages (kept raw in `fieldErrors`) and response headers that echo
-// a secret (passed raw to `onResponse`).
+// output are captured; neither string may appear in any of it. That includes a validation
+// body's per-field messages and field names, and response headers that echo the token.
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { inspect } from "node:util";
 import { createIdentityClient, type IdentityClient, type IdentityClientOptions } from "../../src/index.js";
@@ -115,6 +113,8 @@ describe("no secret or token reaches errors, logs or the console", () => {
     const answers: Array<(res: ServerResponse) => void> = [
       (res) => reply(res, 400, { type: "x", title: `One or more validation errors occurred: ${echo}`, status: 400, errors: { name: ["The name field is required."] }, traceId: "00-1" }),
       (res) => reply(res, 400, { title: "Bad Request", detail: echo }),
+      (res) => reply(res, 400, { title: "One or more validation errors occurred.", errors: { [SECRET]: [echo], name: [echo] } }),
+      (res) => reply(res, 403, { errorMessage: "no" }, { "www-authenticate": `Bearer error="invalid_token", token="${TOKEN}"`, "x-echo": echo }),
       (res) => reply(res, 403, { errorMessage: `Scope(s) '${TOKEN}' is(are) invalid. Expect to have 'PM.RobotAccount' or 'PM.RobotAccount.Read'. ` }),
       (res) => reply(res, 404, { succeeded: false, errors: [{ code: "NotFound", description: echo }] }),
       (res) => reply(res, 409, { error: "conflict", error_description: echo }),

@@ -1,0 +1,83 @@
+// Faults the reliability suite found: each test failed before its fix.
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { inspect } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { ROBY, clientFor, roby, startIdentity, type FakeIdentity } from "./helpers/identity.js";
+import { send } from "./helpers/server.js";
+
+const servers: FakeIdentity[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+async function identity(...args: Parameters<typeof startIdentity>) {
+  const s = await startIdentity(...args);
+  servers.push(s);
+  return s;
+}
+
+describe("regressions", () => {
+  it("a garbage collection during a slow answer does not lose the per-attempt timeout", async () => {
+    // Node 20's fetch can drop the link between a Request's signal and the one it was built
+    // from once the Request is collected; the transport must time out regardless.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const server = await identity((_req, res) => {
+      setTimeout(() => send(res, 200, roby), 3000);
+    });
+    const pm = clientFor(server, { timeoutMs: 300, retry: false });
+    await pm.robotAccounts.get(ROBY).catch(() => undefined); // warm up: token, connection
+    const started = Date.now();
+    const collect = setTimeout(gc, 50);
+    const outcome = await pm.robotAccounts.get(ROBY).then(
+      () => "resolved",
+      (e: Error) => e.message,
+    );
+    clearTimeout(collect);
+    expect(outcome).toMatch(/timed out after 300 ms/);
+    expect(Date.now() - started).toBeLessThan(2500);
+  }, 15000);
+
+  it("field errors echoing a secret or token are scrubbed too", async () => {
+    let token = "";
+    const server = await identity((req, res) => {
+      token = req.token ?? "";
+      send(res, 400, { title: "One or more validation errors occurred.", errors: { client_secret: [`bad s3cr3t-Expecto-Patronum-4f9a / ${token}`] } });
+    });
+    const error = await clientFor(server).robotAccounts.get(ROBY).catch((e: unknown) => e);
+    const seen = `${JSON.stringify(error)} ${inspect(error, { depth: 8 })}`;
+    expect(token).not.toBe("");
+    expect(seen).not.toContain("s3cr3t-Expecto-Patronum-4f9a");
+    expect(seen).not.toContain(token);
+    expect(seen).toContain("[REDACTED]");
+  });
+
+  it("response headers that echo the token are scrubbed before the log hook sees them", async () => {
+    let token = "";
+    const server = await identity((req, res) => {
+      token = req.token ?? "";
+      send(res, 403, { errorMessage: "no" }, { "x-debug-token": token });
+    });
+    const events: string[] = [];
+    await clientFor(server, { onResponse: (e) => events.push(JSON.stringify(e)) }).robotAccounts.get(ROBY).catch(() => undefined);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.join("\n")).not.toContain(token);
+    expect(events.join("\n")).toContain("[REDACTED]");
+  });
+
+  it("a 401 is answered by one token refresh per call, so maxAttempts bounds the sends", async () => {
+    let n = 0;
+    const server = await identity((_req, res) => {
+      n += 1;
+      if (n % 2 === 1) send(res, 401, undefined, { "www-authenticate": 'Bearer error="invalid_token"' });
+      else send(res, 503);
+    });
+    const error = await clientFor(server, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } })
+      .robotAccounts.get(ROBY)
+      .catch((e: unknown) => e);
+    // Attempt 1: 401, refresh, resend: 503. Attempt 2: 401 again, no second refresh.
+    expect(error).toMatchObject({ status: 401, attempts: 2 });
+    expect(server.apiRequests).toHaveLength(3);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+});
