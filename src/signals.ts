@@ -40,9 +40,41 @@ export function raceSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promis
   });
 }
 
-/** One signal that aborts when any of the given ones does. */
-export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal {
+export interface LinkedSignal {
+  signal: AbortSignal;
+  /** Aborts this signal only (not the ones it follows); needs `own` when linking one signal. */
+  abort(reason?: unknown): void;
+  /** Stops following the given signals; call when the work is done. */
+  dispose(): void;
+}
+
+/**
+ * A signal that aborts when any of `signals` does, built from plain listeners: on Node 20,
+ * AbortSignal.any costs more than the rest of a call's bookkeeping, and this is per request.
+ */
+export function linkSignals(signals: ReadonlyArray<AbortSignal | undefined>, own = false): LinkedSignal {
+  // One signal and no abort of our own: follow it as is (each AbortController costs a few µs).
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length === 1) return present[0] as AbortSignal;
-  return AbortSignal.any(present);
+  if (!own && present.length === 1) {
+    const only = present[0] as AbortSignal;
+    return { signal: only, abort: () => undefined, dispose: () => undefined };
+  }
+  const controller = new AbortController();
+  const followed: AbortSignal[] = [];
+  const onAbort = function (this: AbortSignal): void {
+    controller.abort(this.reason);
+  };
+  for (const s of present) {
+    if (s.aborted) {
+      controller.abort(s.reason);
+      break;
+    }
+    s.addEventListener("abort", onAbort, { once: true });
+    followed.push(s);
+  }
+  return {
+    signal: controller.signal,
+    abort: (reason) => controller.abort(reason),
+    dispose: () => followed.forEach((s) => s.removeEventListener("abort", onAbort)),
+  };
 }

@@ -6,7 +6,7 @@ import { IdentityApiError, parseRetryAfter } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { decideRetry, methodRetryMode, type Outcome, type RetryMode, type RetryPolicy } from "./retry.js";
 import { redactHeaders } from "./redact.js";
-import { anySignal, raceSignal, sleep } from "./signals.js";
+import { linkSignals, raceSignal, sleep } from "./signals.js";
 
 export interface RequestLogEvent {
   method: string;
@@ -115,9 +115,11 @@ export function createTransport(config: TransportConfig): Transport {
     const path = new URL(url).pathname;
     const mode = options.mode ?? methodRetryMode(method);
     const timeoutMs = options.timeoutMs ?? config.timeoutMs;
-    const signal = anySignal([request.signal, options.signal, config.clientSignal]);
     // Read the body once so every attempt can send it again.
     const body = request.body === null ? undefined : await request.arrayBuffer();
+    // Disposed when send() settles, so a long-lived client signal does not collect listeners.
+    const caller = linkSignals([request.signal, options.signal, config.clientSignal]);
+    const signal = caller.signal;
     const headers = new Headers(request.headers);
     headers.set("User-Agent", config.userAgent);
     if (!headers.has("Accept")) headers.set("Accept", "application/json");
@@ -135,9 +137,13 @@ export function createTransport(config: TransportConfig): Transport {
 
     async function exchange(sendHeaders: Headers, attempt: number): Promise<Response> {
       if (options.rateLimited !== false) await config.limiter?.acquire(method, signal);
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(), timeoutMs);
-      const attemptSignal = AbortSignal.any([signal, timeout.signal]);
+      const attemptLink = linkSignals([signal], true);
+      const attemptSignal = attemptLink.signal;
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        attemptLink.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
+      }, timeoutMs);
       const init: RequestInit = { method, headers: sendHeaders, signal: attemptSignal };
       if (body !== undefined) init.body = body;
       config.hooks.onRequest?.({ method, url, headers: redactHeaders(sendHeaders, secrets()), attempt });
@@ -148,12 +154,13 @@ export function createTransport(config: TransportConfig): Transport {
         // Request it was given is garbage-collected, and the timeout must hold regardless.
         response = await raceSignal(config.fetch(new Request(url, init)).then(buffer), attemptSignal);
       } catch (error) {
-        const kind = signal.aborted ? "aborted" : timeout.signal.aborted ? "timeout" : "network";
+        const kind = signal.aborted ? "aborted" : timedOut ? "timeout" : "network";
         config.hooks.onResponse?.({ method, url, attempt, headers: {}, durationMs: Date.now() - started, error: kind });
         if (kind === "aborted") throw error;
         throw new ExchangeFailure(kind, kind === "timeout" || !CONNECT_FAILURES.has(networkCode(error) ?? ""), error);
       } finally {
         clearTimeout(timer);
+        attemptLink.dispose();
       }
       config.hooks.onResponse?.({
         method,
@@ -187,41 +194,45 @@ export function createTransport(config: TransportConfig): Transport {
       return exchange(withToken(fresh), attempt);
     }
 
-    for (let attempt = 1; ; attempt++) {
-      let outcome: Outcome;
-      let response: Response | undefined;
-      let lastFailure: ExchangeFailure | undefined;
-      try {
-        response = await attemptOnce(attempt);
-        outcome = { type: "response", status: response.status, retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) };
-      } catch (error) {
-        if (signal.aborted) throw failure("aborted", attempt, signal.reason);
-        if (!(error instanceof ExchangeFailure)) throw error;
-        lastFailure = error;
-        outcome = { type: "failure", failure: error.failure, sent: error.sent };
-      }
-      const decision = decideRetry(config.retry, attempt, mode, outcome, random);
-      if (!decision.retry) {
-        if (response) {
-          metaByResponse.set(response, { method, path, attempts: attempt });
-          return response;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let outcome: Outcome;
+        let response: Response | undefined;
+        let lastFailure: ExchangeFailure | undefined;
+        try {
+          response = await attemptOnce(attempt);
+          outcome = { type: "response", status: response.status, retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) };
+        } catch (error) {
+          if (signal.aborted) throw failure("aborted", attempt, signal.reason);
+          if (!(error instanceof ExchangeFailure)) throw error;
+          lastFailure = error;
+          outcome = { type: "failure", failure: error.failure, sent: error.sent };
         }
-        const f = lastFailure as ExchangeFailure;
-        throw failure(f.failure, attempt, f.cause);
+        const decision = decideRetry(config.retry, attempt, mode, outcome, random);
+        if (!decision.retry) {
+          if (response) {
+            metaByResponse.set(response, { method, path, attempts: attempt });
+            return response;
+          }
+          const f = lastFailure as ExchangeFailure;
+          throw failure(f.failure, attempt, f.cause);
+        }
+        config.hooks.onRetry?.({
+          method,
+          url,
+          attempt,
+          delayMs: decision.delayMs,
+          reason: outcome.type === "response" ? outcome.status : outcome.failure,
+        });
+        try {
+          await sleep(decision.delayMs, signal);
+        } catch {
+          // sleep only rejects when the signal aborts.
+          throw failure("aborted", attempt, signal.reason);
+        }
       }
-      config.hooks.onRetry?.({
-        method,
-        url,
-        attempt,
-        delayMs: decision.delayMs,
-        reason: outcome.type === "response" ? outcome.status : outcome.failure,
-      });
-      try {
-        await sleep(decision.delayMs, signal);
-      } catch {
-        // sleep only rejects when the signal aborts.
-        throw failure("aborted", attempt, signal.reason);
-      }
+    } finally {
+      caller.dispose();
     }
   }
 
