@@ -5,7 +5,7 @@
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../src/emulator/index.js";
-import { createIdentityClient, type RateLimitOptions } from "../src/index.js";
+import { createIdentityClient, defaultMarginMs, type RateLimitOptions } from "../src/index.js";
 import { counterGuid, ORG_ID, robotSeed } from "./lib/ids.js";
 import type { BenchResult } from "./lib/result.js";
 import { pool, round, sleep } from "./lib/stats.js";
@@ -99,9 +99,10 @@ export async function runBulk(o: BulkOptions): Promise<BenchResult> {
   // The last batch's send time, measured: the same client sends that many updates with no limits.
   const last = await withEmulator(o, false, (e) => runClient(e, o, lastBatch, false));
   const floorMs = fullWindows * o.windowMs + last.elapsedMs;
-  // The client's default margin is a twentieth of the window (capped at 2 s): 5% here, but only
-  // 0.67% of Automation Cloud's five-minute window. The second run scales the margin the same way.
-  const defaultMarginMs = Math.min(2000, o.windowMs / 20);
+  // The client's default margin (defaultMarginMs: a hundredth of the window, 25 ms to 2 s) is
+  // 1.25% of this 2 s window and 0.67% of Automation Cloud's five minutes; the second run scales
+  // the margin exactly as 2 s is to five minutes (13 ms).
+  const defaultMargin = defaultMarginMs(o.windowMs);
   const scaledMarginMs = Math.round((o.windowMs * 2000) / 300_000);
   const ours = await withEmulator(o, true, (e) => runClient(e, o, o.updates, { windowMs: o.windowMs, budgets: { PUT: o.budget } }));
   const scaled = await withEmulator(o, true, (e) =>
@@ -138,10 +139,10 @@ export async function runBulk(o: BulkOptions): Promise<BenchResult> {
       floorMs: round(floorMs, 1),
       lastBatch,
       lastBatchMs: round(last.elapsedMs, 1),
-      ours: { ...ours, marginMs: defaultMarginMs, elapsedMs: round(ours.elapsedMs, 1), ratioToFloor: round(ours.elapsedMs / floorMs, 3) },
+      ours: { ...ours, marginMs: defaultMargin, elapsedMs: round(ours.elapsedMs, 1), ratioToFloor: round(ours.elapsedMs / floorMs, 3) },
       oursScaledMargin: { ...scaled, marginMs: scaledMarginMs, elapsedMs: round(scaled.elapsedMs, 1), ratioToFloor: round(scaled.elapsedMs / floorMs, 3) },
       naive: { ...naive, elapsedMs: round(naive.elapsedMs, 1), ratioToFloor: round(naive.elapsedMs / floorMs, 3) },
     },
-    rows: [row(`default margin ${defaultMarginMs} ms`, ours), row(`margin ${scaledMarginMs} ms, as 2 s is to 5 min`, scaled)],
+    rows: [row(`default margin ${defaultMargin} ms`, ours), row(`margin ${scaledMarginMs} ms, as 2 s is to 5 min`, scaled)],
   };
 }

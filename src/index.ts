@@ -34,7 +34,7 @@
  * - Rate limits: on, with Automation Cloud's documented budgets per five minutes (GET 300,
  *   POST 24 000, PUT/PATCH/DELETE 160 each), per client instance, as a sliding window, so a bulk
  *   job goes as fast as the service allows without 429s. A used slot is reused only after the
- *   window plus a margin (a twentieth of the window, at most 2 s), because the service counts
+ *   window plus a margin (a hundredth of the window, from 25 ms to 2 s), because the service counts
  *   arrivals and requests do not all travel equally fast. Set `rateLimit: false` or your own
  *   budgets for Automation Suite / standalone, which document none. Several clients (or
  *   processes) for one organization share the service's budget but not this limiter.
@@ -54,7 +54,7 @@ export { DEFAULT_SCOPES } from "./auth.js";
 export type { ClientCredentials, Credentials, StaticToken, TokenProvider, TokenRequestContext } from "./auth.js";
 export { DEFAULT_RETRY } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
-export { AUTOMATION_CLOUD_RATE_LIMITS } from "./rate-limit.js";
+export { AUTOMATION_CLOUD_RATE_LIMITS, defaultMarginMs } from "./rate-limit.js";
 export type { RateLimitOptions, LimitedMethod } from "./rate-limit.js";
 export { MAX_PAGE_SIZE } from "./paging.js";
 export type { PagedIterable } from "./paging.js";

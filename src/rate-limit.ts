@@ -13,9 +13,17 @@ export interface RateLimitOptions {
   /**
    * Extra wait past the window before a send's slot is reused. The server counts arrivals, not
    * sends, so a request that travelled slower than a later one could otherwise land both in the
-   * server's window. Default: a twentieth of the window, at most 2 s (2 s for five minutes).
+   * server's window. Default: see `defaultMarginMs`.
    */
   marginMs?: number;
+}
+
+/**
+ * A hundredth of the window, at least 25 ms (the spread of arrival times on a busy machine) and
+ * at most 2 s: 2 s on Automation Cloud's five-minute windows, under 1% of a bulk job's time.
+ */
+export function defaultMarginMs(windowMs: number): number {
+  return Math.min(2000, Math.max(25, windowMs / 100));
 }
 
 /** UiPath's documented Automation Cloud budgets, per organization per five minutes. */
@@ -40,7 +48,7 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   const windowMs = options.windowMs ?? AUTOMATION_CLOUD_RATE_LIMITS.windowMs;
   const budgets: Partial<Record<string, number>> = options.budgets ?? AUTOMATION_CLOUD_RATE_LIMITS.budgets;
   if (!(windowMs > 0)) throw new RangeError("rateLimit.windowMs must be positive");
-  const marginMs = options.marginMs ?? Math.min(2000, windowMs / 20);
+  const marginMs = options.marginMs ?? defaultMarginMs(windowMs);
   if (!(marginMs >= 0)) throw new RangeError("rateLimit.marginMs must not be negative");
   // A send holds its slot for the window plus the margin.
   const holdMs = windowMs + marginMs;
