@@ -31,6 +31,8 @@
  *   (refused, DNS): the service picks their id, so a repeat after it may have acted could make
  *   a duplicate. Group creates carry a client-chosen id, so they are retried; if a retry meets
  *   409 and the group with that id has the requested name, it is returned as the result.
+ * - Deletes: a retried single delete that meets 404 resolves (an earlier attempt deleted it and
+ *   only the answer was lost); a 404 on the first attempt still throws not_found.
  * - Rate limits: on, with Automation Cloud's documented budgets per five minutes (GET 300,
  *   POST 24 000, PUT/PATCH/DELETE 160 each), per client instance, as a sliding window, so a bulk
  *   job goes as fast as the service allows without 429s. A used slot is reused only after the

@@ -5,7 +5,7 @@ import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
 import { attemptsFor } from "../transport.js";
 import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
 import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow, requirePartition } from "../validate.js";
-import { callInit, errorOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { callInit, deleted, errorOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface CreateGroupInput {
   name: string;
@@ -138,7 +138,7 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
 
     async delete(groupId, options) {
       const path = { partitionGlobalId: partition(options), groupId: assertGuid(groupId, "groupId") };
-      done(await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
+      deleted(await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }), ctx.redact);
     },
 
     async deleteMany(groupIds, options) {

@@ -2,7 +2,7 @@
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
 import type { RobotAccount, RobotAccountPage, RobotAccountQuery, Uuid } from "../types.js";
 import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow, requirePartition } from "../validate.js";
-import { callInit, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { callInit, deleted, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface RobotAccountSearch {
   /** Only accounts whose name or display name contains this text (the service's `searchTerm`). */
@@ -139,8 +139,9 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
 
     async delete(robotAccountId, options) {
       const path = { partitionGlobalId: partition(options), robotAccountId: assertGuid(robotAccountId, "robotAccountId") };
-      done(
+      deleted(
         await ctx.raw.DELETE("/api/RobotAccount/{partitionGlobalId}/{robotAccountId}", { params: { path }, ...callInit(ctx, options) }),
+        ctx.redact,
       );
     },
 

@@ -51,6 +51,18 @@ export function unwrap<D>(result: FetchResult<D>, redact: (text: string) => stri
   throw errorOf(result, redact);
 }
 
+/**
+ * The outcome of deleting one item. A 404 that follows a retry means an earlier attempt deleted
+ * it and only its answer was lost, so the delete did what was asked; a 404 on the first attempt
+ * still throws, since the item never existed.
+ */
+export function deleted(result: FetchResult<unknown>, redact: (text: string) => string): void {
+  if (result.response.ok) return;
+  const error = errorOf(result, redact);
+  if (error.kind === "not_found" && error.attempts > 1) return;
+  throw error;
+}
+
 /** The IdentityApiError for a failed openapi-fetch result. */
 export function errorOf(result: FetchResult<unknown>, redact: (text: string) => string = (t) => t): IdentityApiError {
   const meta = responseMeta(result.response);

@@ -10,7 +10,7 @@ import {
   startIdentity,
   type FakeIdentity,
 } from "./helpers/identity.js";
-import { send, startServer, type TestServer } from "./helpers/server.js";
+import { send, startServer, type TestServer } from "../helpers/http-server.js";
 
 const servers: Array<FakeIdentity | TestServer> = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import { IdentityApiError } from "../../src/index.js";
 import { parseErrorBody, parseRetryAfter, parseScopeMessage } from "../../src/errors.js";
 import { GRYFFINDORS, ORG, ROBY, clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
-import { send } from "./helpers/server.js";
+import { send } from "../helpers/http-server.js";
 
 let server: FakeIdentity | undefined;
 afterEach(async () => {

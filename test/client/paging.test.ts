@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { GRYFFINDORS, ORG, clientFor, roby, startIdentity, type ApiRequest, type FakeIdentity } from "./helpers/identity.js";
-import { send } from "./helpers/server.js";
+import { send } from "../helpers/http-server.js";
 
 let server: FakeIdentity | undefined;
 afterEach(async () => {

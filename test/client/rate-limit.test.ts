@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { AUTOMATION_CLOUD_RATE_LIMITS, IdentityApiError } from "../../src/index.js";
 import { createRateLimiter, type Clock } from "../../src/rate-limit.js";
 import { clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
-import { send } from "./helpers/server.js";
+import { send } from "../helpers/http-server.js";
 
 /** A clock whose time moves only when every task is waiting: the limiter's pacing, exactly. */
 function fakeClock() {

@@ -4,7 +4,7 @@ import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { ROBY, clientFor, roby, startIdentity, type FakeIdentity } from "./helpers/identity.js";
-import { send } from "./helpers/server.js";
+import { send } from "../helpers/http-server.js";
 
 const servers: FakeIdentity[] = [];
 afterEach(async () => {
@@ -22,8 +22,9 @@ describe("regressions", () => {
     // from once the Request is collected; the transport must time out regardless.
     setFlagsFromString("--expose-gc");
     const gc = runInNewContext("gc") as () => void;
+    const slow: NodeJS.Timeout[] = [];
     const server = await identity((_req, res) => {
-      setTimeout(() => send(res, 200, roby), 3000);
+      slow.push(setTimeout(() => send(res, 200, roby), 3000));
     });
     const pm = clientFor(server, { timeoutMs: 300, retry: false });
     await pm.robotAccounts.get(ROBY).catch(() => undefined); // warm up: token, connection
@@ -34,6 +35,7 @@ describe("regressions", () => {
       (e: Error) => e.message,
     );
     clearTimeout(collect);
+    slow.forEach(clearTimeout);
     expect(outcome).toMatch(/timed out after 300 ms/);
     expect(Date.now() - started).toBeLessThan(2500);
   }, 15000);

@@ -17,7 +17,7 @@ import {
   type ApiHandler,
   type FakeIdentity,
 } from "./helpers/identity.js";
-import { send } from "./helpers/server.js";
+import { send } from "../helpers/http-server.js";
 
 let server: FakeIdentity | undefined;
 afterEach(async () => {

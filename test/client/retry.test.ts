@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, IdentityApiError, type RetryLogEvent } from "../../src/index.js";
 import { DEFAULT_RETRY, backoffDelay, decideRetry, type RetryPolicy } from "../../src/retry.js";
-import { GRYFFINDORS, ORG, clientFor, gryffindors, roby, startIdentity, type ApiHandler, type FakeIdentity } from "./helpers/identity.js";
-import { closedPort, reset, send } from "./helpers/server.js";
+import { GRYFFINDORS, ORG, ROBY, clientFor, gryffindors, roby, startIdentity, type ApiHandler, type FakeIdentity } from "./helpers/identity.js";
+import { closedPort, reset, send } from "../helpers/http-server.js";
 
 let server: FakeIdentity | undefined;
 afterEach(async () => {
@@ -83,6 +83,22 @@ describe("retries", () => {
     const s = await scripted((n, req, res) => (n === 1 ? reset(res) : send(res, 200, [gryffindors])));
     expect(await clientFor(s).groups.list()).toEqual([gryffindors]);
     expect(s.apiRequests).toHaveLength(2);
+  });
+
+  it("a delete whose answer was lost, answered 404 on the retry, has done its job", async () => {
+    // First attempt: the service deletes, the connection drops before the answer. Retry: 404.
+    const lostAnswer = () => scripted((n, req, res) => (n === 1 ? reset(res) : send(res, 404, { title: "Not Found", status: 404 })));
+    const groups = await lostAnswer();
+    await expect(clientFor(groups).groups.delete(GRYFFINDORS)).resolves.toBeUndefined();
+    await groups.close(); // afterEach closes only the latest server
+    const robots = await lostAnswer();
+    await expect(clientFor(robots).robotAccounts.delete(ROBY)).resolves.toBeUndefined();
+    expect([...groups.apiRequests, ...robots.apiRequests].map((r) => r.method)).toEqual(["DELETE", "DELETE", "DELETE", "DELETE"]);
+  });
+
+  it("a delete answered 404 at the first attempt still fails: the item never existed", async () => {
+    const s = await scripted((n, req, res) => send(res, 404, { title: "Not Found", status: 404 }));
+    expect(await failure(clientFor(s).groups.delete(GRYFFINDORS))).toMatchObject({ kind: "not_found", attempts: 1 });
   });
 
   it("a reset on every attempt is surfaced as a network error", async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { inspect } from "node:util";
 import { createIdentityClient, IdentityApiError, type RequestLogEvent, type ResponseLogEvent } from "../../src/index.js";
 import { CLIENT_ID, CLIENT_SECRET, ORG, clientFor, gryffindors, startIdentity, type FakeIdentity } from "./helpers/identity.js";
-import { reset, send, startServer, type TestServer } from "./helpers/server.js";
+import { reset, send, startServer, type TestServer } from "../helpers/http-server.js";
 
 const servers: Array<FakeIdentity | TestServer> = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, IdentityInputError, type IdentityClient } from "../../src/index.js";
 import { GRYFFINDORS, ROBY, clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
-import { send } from "./helpers/server.js";
+import { send } from "../helpers/http-server.js";
 
 // One server for the file: every test here must fail before sending anything to it.
 let server: FakeIdentity;

@@ -2,7 +2,7 @@
 // and API routes under /hogwarts/identity_ that demand a bearer token it issued.
 import type { ServerResponse } from "node:http";
 import { createIdentityClient, type IdentityClientOptions } from "../../../src/index.js";
-import { send, startServer, type Recorded, type TestServer } from "./server.js";
+import { send, startServer, type Recorded, type TestServer } from "../../helpers/http-server.js";
 
 export const PREFIX = "/hogwarts/identity_";
 

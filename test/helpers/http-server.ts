@@ -39,10 +39,13 @@ export async function startServer(handler: Handler): Promise<TestServer> {
         json: () => JSON.parse(body) as unknown,
       };
       requests.push(recorded);
-      Promise.resolve(handler(recorded, res)).catch((error: unknown) => {
-        // A bug in a test handler must show up, not hang the client: answer 599 with the text.
-        if (!res.headersSent) send(res, 599, { handlerError: String(error) });
-      });
+      // Called inside .then so a handler that throws at once is caught like one that rejects.
+      Promise.resolve()
+        .then(() => handler(recorded, res))
+        .catch((error: unknown) => {
+          // A bug in a test handler must show up, not hang the client: answer 599 with the text.
+          if (!res.headersSent) send(res, 599, { handlerError: String(error) });
+        });
     });
   });
   server.on("connection", (s) => {
