@@ -8,20 +8,14 @@ import {
   clientFor,
   gryffindors,
   startIdentity,
-  type FakeIdentity,
+
 } from "./helpers/identity.js";
-import { send, startServer, type TestServer } from "../helpers/http-server.js";
+import { send, startServer, serverPool } from "../helpers/http-server.js";
 
-const servers: Array<FakeIdentity | TestServer> = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const servers = serverPool();
+afterEach(() => servers.closeAll());
 
-async function identity(...args: Parameters<typeof startIdentity>) {
-  const s = await startIdentity(...args);
-  servers.push(s);
-  return s;
-}
+const identity = async (...args: Parameters<typeof startIdentity>) => servers.add(await startIdentity(...args));
 
 const ok = () => identity((req, res) => send(res, 200, gryffindors));
 
@@ -169,7 +163,7 @@ describe("a static access token", () => {
       if (req.headers.authorization === "Bearer static-token-123") send(res, 200, gryffindors);
       else send(res, 401);
     });
-    servers.push(server);
+    servers.add(server);
     const pm = createIdentityClient({
       baseUrl: `${server.origin}/identity`,
       partitionGlobalId: ORG,
@@ -197,7 +191,7 @@ describe("a token provider", () => {
     const server = await startServer((req, res) =>
       req.headers.authorization === "Bearer fresh-token-2" ? send(res, 200, gryffindors) : send(res, 401),
     );
-    servers.push(server);
+    servers.add(server);
     const asks: boolean[] = [];
     const pm = createIdentityClient({
       baseUrl: `${server.origin}/identity`,
@@ -214,7 +208,7 @@ describe("a token provider", () => {
 
   it("an error thrown by the provider reaches the caller unchanged", async () => {
     const server = await startServer((req, res) => send(res, 200, gryffindors));
-    servers.push(server);
+    servers.add(server);
     const failure = new Error("vault is sealed");
     const pm = createIdentityClient({
       baseUrl: `${server.origin}/identity`,

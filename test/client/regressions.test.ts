@@ -3,18 +3,12 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { ROBY, clientFor, roby, startIdentity, type FakeIdentity } from "./helpers/identity.js";
-import { send } from "../helpers/http-server.js";
+import { ROBY, clientFor, roby, startIdentity } from "./helpers/identity.js";
+import { send, serverPool } from "../helpers/http-server.js";
 
-const servers: FakeIdentity[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function identity(...args: Parameters<typeof startIdentity>) {
-  const s = await startIdentity(...args);
-  servers.push(s);
-  return s;
-}
+const servers = serverPool();
+afterEach(() => servers.closeAll());
+const identity = async (...args: Parameters<typeof startIdentity>) => servers.add(await startIdentity(...args));
 
 describe("regressions", () => {
   it("a garbage collection during a slow answer does not lose the per-attempt timeout", async () => {

@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { inspect } from "node:util";
 import { createIdentityClient, IdentityApiError, type RequestLogEvent, type ResponseLogEvent } from "../../src/index.js";
-import { CLIENT_ID, CLIENT_SECRET, ORG, clientFor, gryffindors, startIdentity, type FakeIdentity } from "./helpers/identity.js";
-import { reset, send, startServer, type TestServer } from "../helpers/http-server.js";
+import { CLIENT_ID, CLIENT_SECRET, ORG, clientFor, gryffindors, startIdentity } from "./helpers/identity.js";
+import { reset, send, startServer, serverPool } from "../helpers/http-server.js";
 
-const servers: Array<FakeIdentity | TestServer> = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const servers = serverPool();
+afterEach(() => servers.closeAll());
 
 /** Everything a user could print or log about an error. */
 function renderings(error: unknown): string[] {
@@ -30,7 +28,7 @@ describe("secrets never leak", () => {
         return true;
       },
     });
-    servers.push(server);
+    servers.add(server);
     const error = await clientFor(server).groups.list().catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "unauthorized" });
     expect((error as IdentityApiError).message).toContain("client secret '[REDACTED]' is wrong");
@@ -41,7 +39,7 @@ describe("secrets never leak", () => {
     const server = await startIdentity((req, res) =>
       send(res, 400, { title: "Bad", detail: `you sent ${req.headers.authorization}` }),
     );
-    servers.push(server);
+    servers.add(server);
     const error = await clientFor(server).groups.list().catch((e: unknown) => e);
     const token = server.issued[0] as string;
     expect((error as IdentityApiError).serverMessage).toBe("Bad; you sent Bearer [REDACTED]");
@@ -55,7 +53,7 @@ describe("secrets never leak", () => {
       else if (mode === "hang") return;
       else send(res, 500, { title: "boom" });
     });
-    servers.push(server);
+    servers.add(server);
     const pm = clientFor(server, { retry: false, timeoutMs: 80 });
     const errors: unknown[] = [];
     for (mode of ["reset", "hang", "500"]) errors.push(await pm.groups.list().catch((e: unknown) => e));
@@ -71,7 +69,7 @@ describe("secrets never leak", () => {
 
   it("a static token never appears in a 401 error", async () => {
     const server = await startServer((req, res) => send(res, 401, `denied: ${req.headers.authorization}`));
-    servers.push(server);
+    servers.add(server);
     const token = "static-token-very-secret-value";
     const pm = createIdentityClient({ baseUrl: server.origin, partitionGlobalId: ORG, credentials: { accessToken: token } });
     const error = await pm.groups.list().catch((e: unknown) => e);
@@ -80,7 +78,7 @@ describe("secrets never leak", () => {
 
   it("the hooks see method, URL, status, duration and headers with Authorization redacted", async () => {
     const server = await startIdentity((req, res) => send(res, 200, [gryffindors], { "set-cookie": "session=abc" }));
-    servers.push(server);
+    servers.add(server);
     const requests: RequestLogEvent[] = [];
     const responses: ResponseLogEvent[] = [];
     const pm = clientFor(server, { onRequest: (e) => requests.push(e), onResponse: (e) => responses.push(e) });

@@ -88,3 +88,17 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** The servers one test file started, closed together in its afterEach. */
+export function serverPool() {
+  const open: Array<{ close(): Promise<void> }> = [];
+  return {
+    add<T extends { close(): Promise<void> }>(server: T): T {
+      open.push(server);
+      return server;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+    },
+  };
+}
