@@ -8,7 +8,6 @@ import {
   clientFor,
   gryffindors,
   startIdentity,
-
 } from "./helpers/identity.js";
 import { send, startServer, serverPool } from "../helpers/http-server.js";
 
