@@ -5,7 +5,7 @@
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../src/emulator/index.js";
-import { createIdentityClient, defaultMarginMs, type RateLimitOptions } from "../src/index.js";
+import { createIdentityClient, defaultMarginMs, type RateLimitOptions } from "../src/client/index.js";
 import { counterGuid, ORG_ID, robotSeed } from "./lib/ids.js";
 import type { BenchResult } from "./lib/result.js";
 import { pool, round, sleep } from "./lib/stats.js";

@@ -3,7 +3,7 @@
 // node:http server in a child process, then with a stub fetch that answers at once, which
 // leaves nothing but client code to time.
 import createClient from "openapi-fetch";
-import { createIdentityClient, type IdentityClient } from "../src/index.js";
+import { createIdentityClient, type IdentityClient } from "../src/client/index.js";
 import type { paths } from "../generated/schema.js";
 import { startChild } from "./lib/child.js";
 import { ORG_ID, ROBY } from "./lib/ids.js";

@@ -1,7 +1,7 @@
 // Child process of the paging benchmark (started with --expose-gc): iterates every robot account
 // of the emulator at argv[2] without keeping any, counts the page requests, and samples the heap
 // after each page (then walks again, collecting garbage every ten pages, for live memory). Prints one JSON line with the numbers.
-import { createIdentityClient } from "../src/index.js";
+import { createIdentityClient } from "../src/client/index.js";
 import { ORG_ID } from "./lib/ids.js";
 
 const [baseUrl, clientId, clientSecret] = process.argv.slice(2) as [string, string, string];

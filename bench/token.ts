@@ -2,7 +2,7 @@
 // endpoint should see one request, and the burst should cost about what it costs once a token is
 // cached (the baseline: the same burst again on the now-warm client).
 import { DEMO_CLIENT, startEmulator } from "../src/emulator/index.js";
-import { createIdentityClient } from "../src/index.js";
+import { createIdentityClient } from "../src/client/index.js";
 import { ORG_ID, ROBY } from "./lib/ids.js";
 import type { BenchResult } from "./lib/result.js";
 import { median, round } from "./lib/stats.js";

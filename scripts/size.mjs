@@ -14,7 +14,7 @@ async function measure(entry) {
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const rows = [
   ['openapi-fetch (alone)', await measure('node_modules/openapi-fetch/dist/index.mjs')],
-  ['uipath-identity-toolkit client (includes openapi-fetch)', await measure('src/index.ts')],
+  ['uipath-identity-toolkit client (includes openapi-fetch)', await measure('src/client/index.ts')],
 ];
 console.log('| bundle | minified | minified + gzip |\n|---|---|---|');
 for (const [name, size] of rows) console.log(`| ${name} | ${kib(size.minified)} | ${kib(size.gzipped)} |`);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { createIdentityClient, IdentityApiError } from "../../src/index.js";
+import { createIdentityClient, IdentityApiError } from "../../src/client/index.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,

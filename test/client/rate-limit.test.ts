@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { AUTOMATION_CLOUD_RATE_LIMITS, IdentityApiError } from "../../src/index.js";
-import { createRateLimiter, type Clock } from "../../src/rate-limit.js";
+import { AUTOMATION_CLOUD_RATE_LIMITS, IdentityApiError } from "../../src/client/index.js";
+import { createRateLimiter, type Clock } from "../../src/client/rate-limit.js";
 import { clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
 import { send } from "../helpers/http-server.js";
 

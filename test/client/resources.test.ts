@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { PACKAGE_NAME, PACKAGE_VERSION, isGuid, type Group, type RobotAccount } from "../../src/index.js";
+import { PACKAGE_NAME, PACKAGE_VERSION, isGuid, type Group, type RobotAccount } from "../../src/client/index.js";
 import {
   ADMINISTRATORS,
   ALUMNI,

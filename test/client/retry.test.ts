@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { createIdentityClient, IdentityApiError, type RetryLogEvent } from "../../src/index.js";
-import { DEFAULT_RETRY, backoffDelay, decideRetry, type RetryPolicy } from "../../src/retry.js";
+import { createIdentityClient, IdentityApiError, type RetryLogEvent } from "../../src/client/index.js";
+import { DEFAULT_RETRY, backoffDelay, decideRetry, type RetryPolicy } from "../../src/client/retry.js";
 import { GRYFFINDORS, ORG, ROBY, clientFor, gryffindors, roby, startIdentity, type ApiHandler, type FakeIdentity } from "./helpers/identity.js";
 import { closedPort, reset, send } from "../helpers/http-server.js";
 

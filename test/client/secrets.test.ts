@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { inspect } from "node:util";
-import { createIdentityClient, IdentityApiError, type RequestLogEvent, type ResponseLogEvent } from "../../src/index.js";
+import { createIdentityClient, IdentityApiError, type RequestLogEvent, type ResponseLogEvent } from "../../src/client/index.js";
 import { CLIENT_ID, CLIENT_SECRET, ORG, clientFor, gryffindors, startIdentity } from "./helpers/identity.js";
 import { reset, send, startServer, serverPool } from "../helpers/http-server.js";
 

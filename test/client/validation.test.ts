@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createIdentityClient, IdentityInputError, type IdentityClient } from "../../src/index.js";
+import { createIdentityClient, IdentityInputError, type IdentityClient } from "../../src/client/index.js";
 import { GRYFFINDORS, ROBY, clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
 import { send } from "../helpers/http-server.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { readFileSync } from "node:fs";
-import { PACKAGE_NAME, PACKAGE_VERSION } from "../../src/index.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../../src/client/index.js";
 
 describe("version constants", () => {
   it("match package.json (they name the package in the User-Agent)", () => {

@@ -36,7 +36,7 @@ describe('request samples in the contract (what the rendered docs show)', () => 
     writeFileSync(
       join(dir, 'samples.ts'),
       [
-        "import type { IdentityClient } from '../../src/index.js';",
+        "import type { IdentityClient } from '../../src/client/index.js';",
         'declare const pm: IdentityClient;',
         'declare const ron: string, harry: string, hermione: string;',
         'declare const gryffindorsId: string, alumniId: string, robyId: string;',

@@ -18,7 +18,7 @@ interface Started {
 
 function launch(env: Record<string, string>): Started {
   // The same command as `npm start`, without npm in between (so signals reach it directly).
-  const child = spawn(TSX, ["src/cli/start.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(TSX, ["src/emulator/start.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));

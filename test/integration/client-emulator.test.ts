@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createIdentityClient, IdentityInputError, type IdentityClientOptions } from '../../src/index.js';
+import { createIdentityClient, IdentityInputError, type IdentityClientOptions } from '../../src/client/index.js';
 import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
 import { startPrism, type PrismServer } from '../helpers/prism.js';
 import { failure, GRYFFINDORS, ORG, walkThrough } from './scenario.js';

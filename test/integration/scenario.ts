@@ -1,7 +1,7 @@
 // The client's whole surface, walked through once against a real server: the emulator directly,
 // or the emulator behind Prism's validating proxy. Returns what it saw so tests can assert on it.
 import { expect } from '@jest/globals';
-import { IdentityApiError, type IdentityClient } from '../../src/index.js';
+import { IdentityApiError, type IdentityClient } from '../../src/client/index.js';
 
 import { ALUMNI, GRYFFINDORS, HARRY, HERMIONE, ORG, RON, ROBY, UNKNOWN_ID as UNKNOWN } from '../fixtures/walkthrough.js';
 

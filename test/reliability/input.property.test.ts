@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
-import { createIdentityClient, IdentityApiError, IdentityInputError, type IdentityClient } from "../../src/index.js";
+import { createIdentityClient, IdentityApiError, IdentityInputError, type IdentityClient } from "../../src/client/index.js";
 import { ORG_ID } from "./support/ids.js";
 
 const RUNS = 1000;

@@ -3,7 +3,7 @@
 // list), each asking for the right window.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { createIdentityClient, type IdentityClient } from "../../src/index.js";
+import { createIdentityClient, type IdentityClient } from "../../src/client/index.js";
 import { guid, ORG_ID } from "./support/ids.js";
 import { reply, startScripted, type ScriptedServer } from "./support/http.js";
 

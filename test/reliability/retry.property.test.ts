@@ -3,7 +3,7 @@
 // robot-account create (whose id the service picks) after the service may have acted on it.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { createIdentityClient, IdentityApiError } from "../../src/index.js";
+import { createIdentityClient, IdentityApiError } from "../../src/client/index.js";
 import { drop, reply, startScripted, type ScriptedServer } from "./support/http.js";
 import { guid, ORG_ID } from "./support/ids.js";
 

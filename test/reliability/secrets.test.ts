@@ -6,7 +6,7 @@
 // body's per-field messages and field names, and response headers that echo the token.
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { inspect } from "node:util";
-import { createIdentityClient, type IdentityClient, type IdentityClientOptions } from "../../src/index.js";
+import { createIdentityClient, type IdentityClient, type IdentityClientOptions } from "../../src/client/index.js";
 import { drop, reply, startScripted, type Arrival, type ScriptedServer } from "./support/http.js";
 import { guid, ORG_ID } from "./support/ids.js";
 import type { ServerResponse } from "node:http";

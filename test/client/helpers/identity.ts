@@ -1,7 +1,7 @@
 // A small Identity look-alike for the client tests: a token endpoint that counts its requests
 // and API routes under /hogwarts/identity_ that demand a bearer token it issued.
 import type { ServerResponse } from "node:http";
-import { createIdentityClient, type IdentityClientOptions } from "../../../src/index.js";
+import { createIdentityClient, type IdentityClientOptions } from "../../../src/client/index.js";
 import { send, startServer, type Recorded, type TestServer } from "../../helpers/http-server.js";
 
 export const PREFIX = "/hogwarts/identity_";

@@ -1,7 +1,7 @@
 // What the soak test believes one organization holds, kept from the answers the client gave, and
 // a comparison with the emulator's own state that names the first difference it finds.
 import type { OrganizationState } from "../../../src/emulator/index.js";
-import type { Group, RobotAccount } from "../../../src/index.js";
+import type { Group, RobotAccount } from "../../../src/client/index.js";
 
 export interface ModelGroup {
   id: string;

@@ -16,7 +16,7 @@
 //   holds the request, then serves it). Before reconciling or moving on, the worker waits out
 //   that hold, so no late request can land after the model has moved on.
 import { startEmulator, type EmulatorHandle, type FaultOptions, type SeedData } from "../../../src/emulator/index.js";
-import { createIdentityClient, IdentityApiError, type IdentityClient, type IdentityErrorKind } from "../../../src/index.js";
+import { createIdentityClient, IdentityApiError, type IdentityClient, type IdentityErrorKind } from "../../../src/client/index.js";
 import { guid, ORG_ID } from "./ids.js";
 import { canonicalModel, canonicalState, Model, type ModelGroup, type ModelRobot } from "./model.js";
 import { seeded, type Random } from "./random.js";

@@ -1,5 +1,5 @@
 // Names for the wire types, all taken from the generated contract types (never restated).
-import type { components, operations, paths } from "../generated/schema.js";
+import type { components, operations, paths } from "../../generated/schema.js";
 
 export type { components, operations, paths };
 

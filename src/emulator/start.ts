@@ -1,7 +1,7 @@
 // `npm start`: runs the emulator with the walkthrough data and tells a newcomer how to call it.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../emulator/index.js";
+import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "./index.js";
 
 const DEFAULT_PORT = 8080;
 const HOST = "127.0.0.1";
