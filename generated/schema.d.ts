@@ -244,6 +244,235 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/User": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a user
+         * @description Creates one user, optionally in groups. The answer is **200 with an identity result**, not
+         *     201 with the user: read the user back by id to see it. The caller may choose the id, which
+         *     makes a repeated create recognisable (it meets `DuplicateUserName` while the id already
+         *     names the user). A user name or e-mail address already taken in the organization, ignoring
+         *     case, is refused with `DuplicateUserName` or `DuplicateEmail`; a user name with characters
+         *     other than letters, digits and `-._@+` with `InvalidUserName`.
+         *
+         *     No public client records the live answer of this endpoint (they use the bulk create), so
+         *     whether it reports a refused user as 400 or as 200 with `succeeded: false` is not known:
+         *     read `succeeded` whatever the status. To invite a person, which e-mails them a link, use
+         *     `POST /api/User/InviteUsers` instead.
+         *
+         *     Scopes: `PM.User` or `PM.User.Write`. Rate-limit class: POST.
+         */
+        post: operations["createUser"];
+        /**
+         * Delete several users
+         * @description Deletes the listed users of the organization and their group memberships in one request.
+         *     The organization is in the body, not the URL (UiPath's pages wrongly list it as a path
+         *     parameter). Ids that name no user are ignored, so repeating the call is harmless. UiPath
+         *     calls this a "soft" delete without saying what that means for a later user with the same
+         *     e-mail address.
+         *
+         *     Scopes: `PM.User` or `PM.User.Write`. Rate-limit class: DELETE.
+         */
+        delete: operations["deleteUsers"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/User/users/{partitionGlobalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users, a page at a time
+         * @description Returns one page of the organization's users and how many match in all. Page with `top` (at
+         *     most 1000, default 10) and `skip`; narrow with `searchTerm`, matched against the user name,
+         *     e-mail address, first and last name and display name (whether it matches anywhere in them or
+         *     only at the start is not documented); order with `sortBy` and `sortOrder`. A listing that
+         *     loops over pages should sort by `Id` so that the pages do not shift while it runs. Robot
+         *     accounts are not listed here; they have their own endpoint.
+         *
+         *     Scopes: `PM.User` or `PM.User.Read`. Rate-limit class: GET.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/User/BulkCreate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create several users at once
+         * @description Creates several users in one request, all or none: one refused user (a taken user name or
+         *     e-mail address, an invalid e-mail address, a missing user name) fails the whole request and
+         *     creates nobody. `groupIDs` puts every new user in those groups. The live answer carries the
+         *     identity result and the created users with their ids; UiPath's published document declares
+         *     only the identity result, which older installations may still send.
+         *
+         *     Scopes: `PM.User` or `PM.User.Write`. Rate-limit class: POST.
+         */
+        post: operations["createUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/User/InviteUsers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite people by e-mail
+         * @description Invites one or more people: each gets an e-mail with a link to accept, and exists at once as
+         *     a user with `invitationAccepted: false`. The body is a JSON **array**, one entry per person.
+         *     Each entry succeeds or fails on its own: an entry whose `redirectUrl` is not the
+         *     organization's accept-invitation page fails with `Redirect URL is not valid` and an all-zero
+         *     id, while the overall `result` still reports success; check every entry.
+         *
+         *     Not in UiPath's published document: the route is in the Identity service's full route list,
+         *     and the shapes are those UiPath's own TypeScript SDK sends and reads back from the live
+         *     service. Its status code on success is not recorded (200 here), and its scopes are not
+         *     documented (assumed to be those of the other user writes).
+         *
+         *     Scopes: `PM.User` or `PM.User.Write`. Rate-limit class: POST.
+         */
+        post: operations["inviteUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/User/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user
+         * @description Returns one user of the organization, with the groups it belongs to. The user id alone names
+         *     the user: the organization comes from the token.
+         *
+         *     Scopes: `PM.User` or `PM.User.Read`. Rate-limit class: GET.
+         */
+        get: operations["getUser"];
+        /**
+         * Change a user
+         * @description Changes the fields sent and keeps the others; a field sent as null keeps its value too. Joins
+         *     and leaves groups incrementally (`groupIDsToAdd`, `groupIDsToRemove`); the groups' member
+         *     lists show the change at once. The answer is an identity result, not the user: read the user
+         *     again to see it. A taken e-mail address is refused with `DuplicateEmail`.
+         *
+         *     Scopes: `PM.User` or `PM.User.Write`. Rate-limit class: PUT.
+         */
+        put: operations["updateUser"];
+        post?: never;
+        /**
+         * Delete a user
+         * @description Deletes the user and its group memberships; its id then answers 404.
+         *
+         *     Scopes: `PM.User` or `PM.User.Write`. Rate-limit class: DELETE.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/Directory/Search/{partitionGlobalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the directory by name
+         * @description Finds the organization's users, groups, robot accounts and applications whose name starts
+         *     with the given text, in one unpaged array. `sourceFilter` (repeatable) narrows the sources;
+         *     without it every source is searched. Use it to turn what a person types into ids.
+         *
+         *     Not in UiPath's published document: the route is in the Identity service's full route list,
+         *     and the shapes are those UiPath's TypeScript SDK and the UiPathOrch module read from the live
+         *     service. Which fields the prefix is matched against is not documented (here: the user name,
+         *     e-mail address, first and last name and display name, ignoring case), nor whether the live
+         *     search returns robot accounts at all (one client reports it may not; here it does, with
+         *     `objectType: DirectoryRobotUser`).
+         *
+         *     Scopes for application tokens: `PM.Directory` or `PM.Directory.Read`, as UiPath's SDK
+         *     documents; for a user token the administrator role is what counts. Rate-limit class: GET.
+         */
+        get: operations["searchDirectory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/Directory/BulkResolveByName/{partitionGlobalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look up many names at once
+         * @description Looks up a list of names of one kind in one request and answers an object keyed by each name
+         *     as given: the user, group or application it names, or null. Users are found by user name or
+         *     e-mail address, groups by name, ignoring case. This is the cheap way to turn many e-mail
+         *     addresses into user ids: one POST, and POSTs have by far the largest rate-limit budget.
+         *     Robot accounts cannot be looked up here (`entityType: robot` is refused): search for them,
+         *     or list them. Leave out the `scope` field some clients send; it does not apply.
+         *
+         *     Not in UiPath's published document: the route is in the Identity service's full route list
+         *     and the shapes are those the UiPathOrch module reads from the live service.
+         *
+         *     Scopes for application tokens: `PM.Directory` or `PM.Directory.Read`, as UiPath's SDK
+         *     documents for the directory (one client reports that this call needs no PM scope with a user
+         *     token, where the administrator role is what counts). It only reads, despite the POST.
+         *     Rate-limit class: POST.
+         */
+        post: operations["resolveDirectoryNames"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -282,8 +511,9 @@ export interface components {
          */
         Timestamp: string;
         /**
-         * @description A member of a group as the directory describes it. `objectType` says what it is; the fields
-         *     after `displayName` are only filled for directory users (and `applicationId` for
+         * @description A user, group, robot account or application as the directory describes it: a member of a
+         *     group, or what a name resolved to. `objectType` says what it is and `identifier` is its id;
+         *     the fields after `displayName` are only filled for directory users (and `applicationId` for
          *     applications). Fields the service adds later are allowed.
          */
         DirectoryEntity: {
@@ -351,7 +581,12 @@ export interface components {
                 [key: string]: string[];
             };
         };
-        /** @description The outcome of an identity operation that failed for a business reason. */
+        /**
+         * @description The outcome of an identity operation (creating or changing a user, or a robot account underneath).
+         *     `succeeded: false` with `errors` reports a business rule the change broke, such as
+         *     `DuplicateUserName`, `DuplicateEmail` or `InvalidUserName`. The service sends it with 400, but
+         *     clients should read `succeeded` whatever the status.
+         */
         IdentityResult: {
             succeeded: boolean;
             errors?: {
@@ -454,6 +689,260 @@ export interface components {
         BulkDeleteRobotAccounts: {
             robotAccountIDs: components["schemas"]["UuidList"];
         };
+        /**
+         * @description The sign-in name, unique in the organization (ignoring case), among users and robot accounts
+         *     alike. Letters, digits and `-._@+` are accepted (the Identity stock rule); on Automation Cloud
+         *     it is usually the e-mail address.
+         * @example ron.weasley@hogwarts.example
+         */
+        UserName: string;
+        /**
+         * @description An e-mail address, or an empty string for a user without one (such a user signs in with the
+         *     user name; on Automation Cloud, which signs in by e-mail, it cannot sign in until it has one).
+         *     Anything else that has no `@` between two non-empty parts is refused.
+         * @example ron.weasley@hogwarts.example
+         */
+        EmailAddress: string | null;
+        /**
+         * @description How the user was created and what it is for: `0` user, `1` robot, `2` directory user, `3`
+         *     directory group, `4` robot account, `5` application. The live service sends the numbers;
+         *     UiPath's OpenAPI document names them (`user`, `robot`, `directoryUser`, `directoryGroup`,
+         *     `robotAccount`, `application`). Both forms are valid here, so clients must handle either.
+         */
+        UserType: (0 | 1 | 2 | 3 | 4 | 5) | ("user" | "robot" | "directoryUser" | "directoryGroup" | "robotAccount" | "application");
+        /**
+         * @description One user in a bulk create. Unlike a single create, a bulk item has no password, groups or
+         *     external logins; the request's `groupIDs` apply to every user it creates.
+         */
+        NewUser: {
+            /**
+             * @description The new user's id. Optional: when left out the service picks one. Choosing it lets a
+             *     client repeat a create whose answer was lost without making a second user.
+             */
+            id?: components["schemas"]["Uuid"] | null;
+            userName: components["schemas"]["UserName"];
+            email?: components["schemas"]["EmailAddress"];
+            /** @description The first name. */
+            name?: string | null;
+            /** @description The last name. */
+            surname?: string | null;
+            displayName?: string | null;
+            type?: components["schemas"]["UserType"];
+            bypassBasicAuthRestriction?: boolean;
+            /**
+             * Format: int64
+             * @description An internal synchronisation id; null lets the service number the user.
+             */
+            legacyId?: number | null;
+            invitationAccepted?: boolean;
+        };
+        /**
+         * @description A new user. The service refuses it (400, identity result) when another user already has the
+         *     user name (`DuplicateUserName`) or the e-mail address (`DuplicateEmail`), ignoring case.
+         *     Putting the user in groups requires the caller to be an administrator of the organization.
+         */
+        CreateUser: components["schemas"]["NewUser"] & {
+            /** @description The organization's id; it must match the organization of the URL and the token. */
+            partitionGlobalId: components["schemas"]["Uuid"];
+            /** @description An initial password, for local users who sign in with one. */
+            password?: string | null;
+            /** @description Whether the organization's password rules apply to `password`. */
+            validatePassword?: boolean;
+            /** @description Ids of the groups the user joins. */
+            groupIDs?: components["schemas"]["UuidList"];
+            /** @description External sign-in providers linked to the user. */
+            userLogins?: {
+                loginProvider?: string | null;
+                providerKey?: string | null;
+                providerDisplayName?: string | null;
+            }[] | null;
+        };
+        /** @description The users to delete, in one organization. */
+        BulkDeleteUsers: {
+            /** @description The organization's id; it must match the organization of the URL and the token. */
+            partitionGlobalId: components["schemas"]["Uuid"];
+            /** @description Ids of the users to delete (note the `Ids` casing). */
+            userIds: components["schemas"]["UuidList"];
+        };
+        /**
+         * @description A user of the organization. The service sends `null` for a text field it has no value for,
+         *     and an empty string for the e-mail of a user created without one. It also sends fields its
+         *     published document does not list (`category`, observed live); more may come, so clients must
+         *     not reject unknown fields.
+         */
+        User: {
+            /** @description The user's id. */
+            id: components["schemas"]["Uuid"];
+            /**
+             * @description The sign-in name, unique in the organization. On Automation Cloud it is usually the
+             *     e-mail address.
+             */
+            userName: string | null;
+            /** @description The e-mail address; an empty string when the user has none. */
+            email: string | null;
+            emailConfirmed?: boolean;
+            /** @description The first name. */
+            name: string | null;
+            /** @description The last name. */
+            surname: string | null;
+            displayName: string | null;
+            creationTime: components["schemas"]["Timestamp"];
+            lastModificationTime?: components["schemas"]["Timestamp"] | null;
+            /** @description When the user last signed in; null until the first sign-in. */
+            lastLoginTime?: components["schemas"]["Timestamp"] | null;
+            /** @description The groups the user belongs to (note the `IDs` casing, unlike a robot account's `groupIds`). */
+            groupIDs?: components["schemas"]["UuidList"];
+            /**
+             * Format: int64
+             * @description An internal synchronisation id.
+             */
+            legacyId?: number;
+            /** @description False for a user who may not sign in. */
+            isActive?: boolean;
+            /** @description Whether the user may sign in with a user name and password where the organization otherwise forbids it. */
+            bypassBasicAuthRestriction?: boolean;
+            type: components["schemas"]["UserType"];
+            /** @description False while an invited user has not accepted the invitation. */
+            invitationAccepted?: boolean;
+            /**
+             * Format: int32
+             * @description Not in UiPath's published document; observed live: `0` local, `1` linked local, `2` from a
+             *     directory.
+             */
+            category?: number;
+        };
+        /** @description One page of users. */
+        UserPage: {
+            /**
+             * Format: int64
+             * @description How many users match the search in all.
+             */
+            totalCount: number;
+            results: components["schemas"]["User"][] | null;
+        };
+        /**
+         * @description Several new users, created all together or not at all: one refused user (a taken name, an
+         *     invalid e-mail) fails the whole request and creates nobody.
+         */
+        CreateUsers: {
+            /** @description The organization's id; it must match the organization of the URL and the token. */
+            partitionGlobalId: components["schemas"]["Uuid"];
+            users: components["schemas"]["NewUser"][];
+            /** @description Ids of the groups every new user joins. */
+            groupIDs?: components["schemas"]["UuidList"];
+        };
+        /**
+         * @description The outcome of a bulk create: the identity result and the users as created, with the ids the
+         *     service gave them. UiPath's published document declares only the identity result; the live
+         *     service adds `users`.
+         */
+        CreatedUsers: {
+            result: components["schemas"]["IdentityResult"];
+            users?: components["schemas"]["User"][] | null;
+        };
+        /**
+         * @description One person to invite. The service e-mails them a link to `redirectUrl`, which must be the
+         *     organization's own accept-invitation page on the portal
+         *     (`https://cloud.uipath.com/portal_/acceptInvite?organizationId=…&emailForUserinvite=…&organizationName=…&language=en`);
+         *     any other address fails that invitation alone.
+         */
+        UserInvitation: {
+            /** Format: email */
+            email: string;
+            /**
+             * Format: uri
+             * @description The accept-invitation link the e-mail carries.
+             */
+            redirectUrl: string;
+            /** @description The first name. */
+            name?: string | null;
+            /** @description The last name. */
+            surname?: string | null;
+            /** @description The language of the invitation e-mail, such as `en`. */
+            language?: string | null;
+            /** @description Ids of the groups the invited user joins. */
+            groupIDs?: components["schemas"]["UuidList"];
+        };
+        /**
+         * @description The outcome of an invitation: the overall identity result, and one entry per invited address.
+         *     An invitation can fail on its own (for example an unaccepted `redirectUrl`) while the overall
+         *     result still says it succeeded, so check every entry's `success`.
+         */
+        InvitedUsers: {
+            result: components["schemas"]["IdentityResult"];
+            users: {
+                email: string | null;
+                /** @description The invited user's id; all zeros when this invitation failed. */
+                id?: components["schemas"]["Uuid"];
+                /** @description Why this invitation failed; null when it succeeded. */
+                errorMsg?: string | null;
+                success: boolean;
+            }[] | null;
+        };
+        /**
+         * @description Changes to a user. Every field is optional, and a field left out or sent as null keeps its
+         *     value: there is no way to clear a field back to null. Group changes are incremental and show
+         *     at once on the group side. Changing groups requires the caller to be an administrator of the
+         *     organization.
+         */
+        UpdateUser: {
+            /** @description The first name. */
+            name?: string | null;
+            /** @description The last name. */
+            surname?: string | null;
+            displayName?: string | null;
+            email?: components["schemas"]["EmailAddress"];
+            /** @description False stops the user from signing in. */
+            isActive?: boolean | null;
+            /** @description A new password, set by an administrator. */
+            password?: string | null;
+            /** @description Ids of the groups the user joins. */
+            groupIDsToAdd?: components["schemas"]["UuidList"];
+            /** @description Ids of the groups the user leaves. */
+            groupIDsToRemove?: components["schemas"]["UuidList"];
+            bypassBasicAuthRestriction?: boolean | null;
+            invitationAccepted?: boolean | null;
+            /** @description Custom attributes to set, by name. */
+            extensionUserAttributesToAddOrUpdate?: {
+                [key: string]: string;
+            } | null;
+            /** @description Names of custom attributes to remove. */
+            extensionUserAttributesToRemove?: string[] | null;
+        };
+        /**
+         * @description One match of a directory search. `identifier` is the id to use in member lists and
+         *     `identityName` the user name or group name. `type` is `0` for users (robot accounts included),
+         *     `1` for groups and `2` for applications; one source reports other numbers for robot accounts
+         *     and applications, so read `objectType` to tell them apart.
+         */
+        DirectorySearchResult: {
+            /** @description Where the entity lives, for example `local` or a linked directory. */
+            source?: string | null;
+            /** @description The entity's id (a GUID for local users, groups and robot accounts). */
+            identifier: string;
+            identityName?: string | null;
+            displayName?: string | null;
+            email?: string | null;
+            domain?: string | null;
+            /** Format: int32 */
+            type?: number;
+            /** @enum {string} */
+            objectType: "DirectoryUser" | "DirectoryGroup" | "DirectoryRobotUser" | "DirectoryApplication";
+        };
+        /**
+         * @description Names to look up, all of one kind. Users are found by user name or e-mail address, groups by
+         *     name, in each case ignoring case. Robot accounts cannot be looked up this way (`robot` is
+         *     refused); search for them or list them instead.
+         */
+        ResolveDirectoryNames: {
+            entityNames: string[];
+            /** @enum {string} */
+            entityType: "user" | "group" | "application";
+        };
+        /** @description Each given name, as given, mapped to what it names, or to null when nothing has that name. */
+        ResolvedDirectoryNames: {
+            [key: string]: components["schemas"]["DirectoryEntity"] | null;
+        };
     };
     responses: {
         /**
@@ -545,7 +1034,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /** @description No such group or robot account in this organization (or no such organization). */
+        /** @description No such group, robot account or user in this organization (or no such organization). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -581,6 +1070,11 @@ export interface components {
          * @example c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812
          */
         RobotAccountId: components["schemas"]["Uuid"];
+        /**
+         * @description The user's id.
+         * @example 1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103
+         */
+        UserId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -1090,6 +1584,379 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUser"];
+            };
+        };
+        responses: {
+            /** @description The user was created (read it back by id). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDeleteUsers"];
+            };
+        };
+        responses: {
+            /** @description The users are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only users whose user name, e-mail address, first or last name or display name contains this text.
+                 * @example weasley
+                 */
+                searchTerm?: string;
+                /**
+                 * @description How many items to return, from 0 to 1000. The service's default is 10.
+                 * @example 1000
+                 */
+                top?: components["parameters"]["Top"];
+                /**
+                 * @description How many items to skip before the first one returned.
+                 * @example 0
+                 */
+                skip?: components["parameters"]["Skip"];
+                /**
+                 * @description The field to order by, in PascalCase: `Id`, `UserName`, `Email`, `EmailConfirmed`, `Name`,
+                 *     `Surname`, `DisplayName`, `CreationTime`, `LastModificationTime`, `LastLoginTime`,
+                 *     `IsActive`, `Type`, `Category` or `InvitationAccepted` (`Id` and `Email` are confirmed on
+                 *     the live service).
+                 * @example UserName
+                 */
+                sortBy?: string;
+                /**
+                 * @description The direction of the order.
+                 * @example asc
+                 */
+                sortOrder?: components["schemas"]["SortOrder"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The organization's id (its partition global id).
+                 * @example 3fa85f64-5717-4562-b3fc-2c963f66afa6
+                 */
+                partitionGlobalId: components["parameters"]["PartitionGlobalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUsers"];
+            };
+        };
+        responses: {
+            /** @description Every user was created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUsers"] | components["schemas"]["IdentityResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    inviteUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserInvitation"][];
+            };
+        };
+        responses: {
+            /** @description The invitations were handled; see each entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitedUsers"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example 1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example 1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUser"];
+            };
+        };
+        responses: {
+            /** @description The change was made. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example 1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    searchDirectory: {
+        parameters: {
+            query: {
+                /**
+                 * @description The beginning of the name to look for.
+                 * @example her
+                 */
+                startsWith: string;
+                /**
+                 * @description Only this kind of entity.
+                 * @example user
+                 */
+                entityType?: "user" | "group" | "application";
+                /**
+                 * @description Only these sources; repeat the parameter for several.
+                 * @example [
+                 *       "localUsers",
+                 *       "localGroups"
+                 *     ]
+                 */
+                sourceFilter?: ("localUsers" | "directoryUsers" | "localGroups" | "directoryGroups" | "robotAccounts" | "applications")[];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The organization's id (its partition global id).
+                 * @example 3fa85f64-5717-4562-b3fc-2c963f66afa6
+                 */
+                partitionGlobalId: components["parameters"]["PartitionGlobalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every match (the search has no paging). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectorySearchResult"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resolveDirectoryNames: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The organization's id (its partition global id).
+                 * @example 3fa85f64-5717-4562-b3fc-2c963f66afa6
+                 */
+                partitionGlobalId: components["parameters"]["PartitionGlobalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveDirectoryNames"];
+            };
+        };
+        responses: {
+            /** @description Each name mapped to what it names, or null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedDirectoryNames"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
