@@ -41,6 +41,8 @@ export interface TokenSource {
    * same token causes one refresh, not one per call.
    */
   getToken(signal: AbortSignal, rejected?: string): Promise<string>;
+  /** The token handed out last, if any (it may have expired since): what the next send will most likely carry. */
+  current(): string | undefined;
   /** Whether a 401 is worth one more try with a new token. */
   readonly refreshable: boolean;
   /** Every secret this source has seen, so error text can be scrubbed of them. */
@@ -66,6 +68,7 @@ function staticSource(token: string): TokenSource {
   if (typeof token !== "string" || token === "") throw new TypeError("credentials.accessToken must be a non-empty string");
   return {
     getToken: async () => token,
+    current: () => token,
     refreshable: false,
     secrets: () => [token],
   };
@@ -73,13 +76,16 @@ function staticSource(token: string): TokenSource {
 
 function providerSource(provider: TokenProvider): TokenSource {
   const seen = new RecentSet();
+  let last: string | undefined;
   return {
     async getToken(signal, rejected) {
       const token = await provider({ signal, forceRefresh: rejected !== undefined });
       if (typeof token !== "string" || token === "") throw new TypeError("the token provider returned no token");
       seen.add(token);
+      last = token;
       return token;
     },
+    current: () => last,
     refreshable: true,
     secrets: () => seen.values(),
   };
@@ -169,6 +175,7 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
       // Each caller may give up on its own; the shared request carries on for the others.
       return raceSignal(inFlight, signal);
     },
+    current: () => cached?.token,
     refreshable: true,
     secrets: () => [clientSecret, ...seen.values()],
   };

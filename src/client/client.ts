@@ -5,10 +5,13 @@ import { createTokenSource, type Credentials, type TokenSource } from "./auth.js
 import { scrub } from "./redact.js";
 import { resolveBaseUrl, tokenUrlFor, type DeploymentOptions } from "./base-url.js";
 import { IdentityInputError } from "./errors.js";
+import { createOrganizationSource } from "./organization.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { createDirectoryResource, type DirectoryResource } from "./resources/directory.js";
 import { createGroupsResource, type GroupsResource } from "./resources/groups.js";
 import { createRobotAccountsResource, type RobotAccountsResource } from "./resources/robot-accounts.js";
-import { unwrap, type FetchResult, type ResourceContext } from "./resources/shared.js";
+import { partitionOf, unwrap, type CallOptions, type FetchResult, type ResourceContext } from "./resources/shared.js";
+import { createUsersResource, type UsersResource } from "./resources/users.js";
 import { resolveRetryPolicy, type RetryOptions } from "./retry.js";
 import { createTransport, type FetchFunction, type LogHooks } from "./transport.js";
 import type { paths } from "./types.js";
@@ -18,7 +21,11 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface IdentityClientOptions extends DeploymentOptions, LogHooks {
-  /** The organization's id (partitionGlobalId): the default for every call; each call may override it. */
+  /**
+   * The organization's id (partitionGlobalId), the default for every call; each call may override
+   * it. Usually not needed: UiPath's access tokens name their organization (the JWT claim
+   * `prt_id`), and the client reads it from there.
+   */
   partitionGlobalId?: string;
   /** Client credentials, a fixed access token, or an async function returning a token. */
   credentials: Credentials;
@@ -39,6 +46,15 @@ export interface IdentityClientOptions extends DeploymentOptions, LogHooks {
 export interface IdentityClient {
   groups: GroupsResource;
   robotAccounts: RobotAccountsResource;
+  /** Users need the PM.User scopes: add them to `credentials.scopes` (they are not asked for by default). */
+  users: UsersResource;
+  /** Directory lookups need the PM.Directory scopes: add them to `credentials.scopes`. */
+  directory: DirectoryResource;
+  /**
+   * The organization calls act on: the `partitionGlobalId` option, else the one the access token
+   * names (fetching a token if none is cached yet).
+   */
+  partitionGlobalId(options?: Pick<CallOptions, "partitionGlobalId" | "signal">): Promise<string>;
   /** The underlying openapi-fetch client, with the same auth, limits, retries, timeouts and hooks. */
   raw: Client<paths>;
   /** `unwrap(await client.raw.GET(...))`: the data, or an IdentityApiError (secrets scrubbed). */
@@ -83,10 +99,14 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const redact = (text: string): string => scrub(text, source.secrets());
 
   const raw = createClient<paths>({ baseUrl, fetch: (request) => transport.send(request) });
-  const ctx: ResourceContext = { raw, transport, partitionGlobalId, redact };
+  const organization = createOrganizationSource(partitionGlobalId, () => source);
+  const ctx: ResourceContext = { raw, transport, organization, redact, baseUrl };
   return {
     groups: createGroupsResource(ctx),
     robotAccounts: createRobotAccountsResource(ctx),
+    users: createUsersResource(ctx),
+    directory: createDirectoryResource(ctx),
+    partitionGlobalId: (options) => partitionOf(ctx, options),
     raw,
     unwrap: (result) => unwrap(result, redact),
     baseUrl,

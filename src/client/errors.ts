@@ -106,6 +106,52 @@ export class IdentityApiError extends Error {
   }
 }
 
+/** One entry a lookup by name found, for messages and for the caller to choose from. */
+export interface LookupCandidate {
+  id: string;
+  /** The user name, group name or robot-account name. */
+  name: string;
+  email?: string | null | undefined;
+  displayName?: string | null | undefined;
+}
+
+/**
+ * A lookup by name or e-mail address that needed exactly one match and found none, or several.
+ * Nothing was changed. `candidates` lists the matches (ambiguous) or the nearest entries the
+ * search returned (not found), so the caller can say what was meant.
+ */
+export class IdentityLookupError extends Error {
+  override readonly name = "IdentityLookupError";
+  readonly kind: "not_found" | "ambiguous";
+  /** What was looked for: "user", "group" or "robot account". */
+  readonly entity: string;
+  /** The name or address as given. */
+  readonly query: string;
+  readonly candidates: LookupCandidate[];
+
+  constructor(kind: "not_found" | "ambiguous", entity: string, query: string, candidates: LookupCandidate[], what = "name") {
+    const list = candidates.map(describeCandidate).join(", ");
+    super(
+      kind === "ambiguous"
+        ? `${candidates.length} ${entity}s match the ${what} ${JSON.stringify(query)}: ${list}; use the id`
+        : `No ${entity} has the ${what} ${JSON.stringify(query)}${list ? ` (nearest: ${list})` : ""}`,
+    );
+    this.kind = kind;
+    this.entity = entity;
+    this.query = query;
+    this.candidates = candidates;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, kind: this.kind, entity: this.entity, query: this.query, candidates: this.candidates, message: this.message };
+  }
+}
+
+function describeCandidate(c: LookupCandidate): string {
+  const email = c.email && c.email.toLowerCase() !== c.name.toLowerCase() ? ` <${c.email}>` : "";
+  return `${c.name}${email} (${c.id})`;
+}
+
 /** Bad input caught before any request was sent. */
 export class IdentityInputError extends Error {
   override readonly name = "IdentityInputError";
@@ -266,7 +312,10 @@ export function errorFromResponse(response: Response, body: unknown, ctx: Respon
   const scopes = status === 403 ? parseScopeMessage(serverMessage) : {};
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
   const statusText = response.statusText ? ` ${response.statusText}` : "";
-  let message = `${ctx.method} ${ctx.path} failed with ${status}${statusText}`;
+  // A success status with an identity result that says `succeeded: false` is still a refusal.
+  let message = response.ok
+    ? `${ctx.method} ${ctx.path} was refused (${status}${statusText} with succeeded: false)`
+    : `${ctx.method} ${ctx.path} failed with ${status}${statusText}`;
   if (serverMessage) message += `: ${serverMessage}`;
   if (scopes.acceptedScopes) message += ` (grant one of: ${scopes.acceptedScopes.join(", ")})`;
   return new IdentityApiError({

@@ -1,13 +1,14 @@
 /**
- * Typed client for UiPath's Platform Management (Identity) API: Groups and Robot Accounts.
+ * Typed client for UiPath's Platform Management (Identity) API: Groups, Robot Accounts, Users and
+ * directory lookups.
  *
  * ```ts
  * const pm = createIdentityClient({
  *   organization: "acme",                           // Automation Cloud; or baseUrl for Suite/standalone
- *   partitionGlobalId: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
- *   credentials: { clientId, clientSecret },        // or { accessToken } or async () => token
+ *   credentials: { clientId, clientSecret, scopes: ["PM.Group", "PM.RobotAccount", "PM.User"] },
  * });
- * const group = await pm.groups.create({ name: "Gryffindors", memberIds: [ron, harry, hermione] });
+ * const ron = await pm.users.findByEmail("ron.weasley@hogwarts.example");
+ * const group = await pm.groups.create({ name: "Gryffindors", memberIds: [ron.id] });
  * for await (const robot of pm.robotAccounts.list({ search: "Roby" })) console.log(robot.name);
  * ```
  *
@@ -15,7 +16,13 @@
  * - Base URL: `https://{region}/{organization}/identity_` with region `cloud.uipath.com`, the
  *   organization-level form that works for every Cloud organization (the host-level form fails
  *   on newer ones). Token endpoint: `{baseUrl}/connect/token` on every deployment.
- * - Scopes requested: `PM.Group PM.RobotAccount`, the broad scopes that cover every method here.
+ * - Scopes requested: `PM.Group PM.RobotAccount`, the broad scopes of the group and robot-account
+ *   methods. The users and directory methods need `PM.User` and `PM.Directory` (or their narrow
+ *   forms) as well; they are not asked for by default, because an External Application that was
+ *   not granted them would then get no token at all.
+ * - Organization: `partitionGlobalId` may be left out; the client reads it from the access token
+ *   (the JWT claim `prt_id`, no extra request). An explicit id that differs from the token's is
+ *   refused before sending, since the service would refuse it too.
  * - Token cache: until 60 s before `expires_in` runs out (halfway for tokens living under two
  *   minutes; 5 minutes when the answer has no lifetime),
  *   so a token never lapses mid-request; one token request at a time; on a 401 the token is
@@ -50,8 +57,8 @@
  */
 export { createIdentityClient, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type { IdentityClient, IdentityClientOptions } from "./client.js";
-export { IdentityApiError, IdentityInputError } from "./errors.js";
-export type { IdentityErrorKind } from "./errors.js";
+export { IdentityApiError, IdentityInputError, IdentityLookupError } from "./errors.js";
+export type { IdentityErrorKind, LookupCandidate } from "./errors.js";
 export { DEFAULT_SCOPES } from "./auth.js";
 export type { ClientCredentials, Credentials, StaticToken, TokenProvider, TokenRequestContext } from "./auth.js";
 export { DEFAULT_RETRY } from "./retry.js";
@@ -65,6 +72,8 @@ export { unwrap } from "./resources/shared.js";
 export type { CallOptions, FetchResult } from "./resources/shared.js";
 export type * from "./resources/groups.js";
 export type * from "./resources/robot-accounts.js";
+export type * from "./resources/users.js";
+export type * from "./resources/directory.js";
 export type * from "./types.js";
 export { isGuid } from "./validate.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";

@@ -22,6 +22,26 @@ export type ProblemDetails = Schemas["ProblemDetails"];
 export type ValidationProblem = Schemas["ValidationProblem"];
 export type IdentityResult = Schemas["IdentityResult"];
 export type ScopeError = Schemas["ScopeError"];
+export type User = Schemas["User"];
+export type UserPage = Schemas["UserPage"];
+export type UserType = Schemas["UserType"];
+export type NewUser = Schemas["NewUser"];
+export type CreateUser = Schemas["CreateUser"];
+export type CreateUsers = Schemas["CreateUsers"];
+export type CreatedUsers = Schemas["CreatedUsers"];
+export type UpdateUser = Schemas["UpdateUser"];
+export type BulkDeleteUsers = Schemas["BulkDeleteUsers"];
+export type UserInvitation = Schemas["UserInvitation"];
+export type InvitedUsers = Schemas["InvitedUsers"];
+/** One entry of an invitation's answer: `success`, and `errorMsg` when it failed. */
+export type InvitedUser = NonNullable<InvitedUsers["users"]>[number];
+export type DirectorySearchResult = Schemas["DirectorySearchResult"];
+export type ResolveDirectoryNames = Schemas["ResolveDirectoryNames"];
+export type ResolvedDirectoryNames = Schemas["ResolvedDirectoryNames"];
 
 /** The list endpoint's query, as the contract defines it. */
 export type RobotAccountQuery = NonNullable<operations["listRobotAccounts"]["parameters"]["query"]>;
+/** The user list's query, as the contract defines it. */
+export type UserQuery = NonNullable<operations["listUsers"]["parameters"]["query"]>;
+/** The directory search's query, as the contract defines it. */
+export type DirectorySearchQuery = operations["searchDirectory"]["parameters"]["query"];

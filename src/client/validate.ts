@@ -32,18 +32,6 @@ export function assertName(value: unknown, field: string): string {
   return value;
 }
 
-/** The partition (organization) id: the call's own, else the client's default. */
-export function requirePartition(own: unknown, fallback: string | undefined): string {
-  const value = own ?? fallback;
-  if (value === undefined) {
-    throw new IdentityInputError(
-      "partitionGlobalId",
-      "partitionGlobalId is missing: set it on createIdentityClient or pass it with the call",
-    );
-  }
-  return assertGuid(value, "partitionGlobalId");
-}
-
 export function assertPageWindow(top: unknown, skip: unknown, maxTop: number): void {
   if (top !== undefined) assertPageSize(top, 0, maxTop, "top");
   if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) {

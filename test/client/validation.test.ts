@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, IdentityInputError, type IdentityClient } from "../../src/client/index.js";
-import { GRYFFINDORS, ROBY, clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
+import { GRYFFINDORS, RON, ROBY, clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
 import { send } from "../helpers/http-server.js";
 
 // One server for the file: every test here must fail before sending anything to it.
@@ -48,16 +48,37 @@ describe("bad input is refused before any request", () => {
     ["robotAccounts.deleteMany", () => pm.robotAccounts.deleteMany("nope" as unknown as string[]), "robotAccountIds"],
     ["a per-call timeout", () => pm.robotAccounts.get(ROBY, { timeoutMs: -1 }), "timeoutMs"],
     ["a partition override", () => pm.groups.list({ partitionGlobalId: "hogwarts" }), "partitionGlobalId"],
+    ["a partition override of a listing", () => pm.users.list({}, { partitionGlobalId: "hogwarts" }), "partitionGlobalId"],
+    ["users.get", () => pm.users.get("ron-0103"), "userId"],
+    ["users.create nothing to name it", () => pm.users.create({ name: "Ron" }), "userName"],
+    ["users.create email", () => pm.users.create({ email: "ron at hogwarts" }), "email"],
+    ["users.create groups", () => pm.users.create({ email: "ron@hogwarts.example", groupIds: ["gryff-01"] }), "groupIds[0]"],
+    ["users.createMany shape", () => pm.users.createMany([] as never), "users"],
+    ["users.createMany item", () => pm.users.createMany({ users: [{ email: "a@b.example" }, { email: "nope" }] }), "users[1].email"],
+    ["users.update nothing", () => pm.users.update(RON, {}), "changes"],
+    ["users.update email", () => pm.users.update(RON, { email: "ron" }), "email"],
+    ["users.update groups", () => pm.users.update(RON, { addToGroupIds: ["x"] }), "addToGroupIds[0]"],
+    ["users.delete", () => pm.users.delete("ron"), "userId"],
+    ["users.deleteMany", () => pm.users.deleteMany([RON, "x"]), "userIds[1]"],
+    ["users.invite email", () => pm.users.invite([{ email: "dean" }]), "invitations[0].email"],
+    ["users.findByEmail", () => pm.users.findByEmail(""), "email"],
+    ["users.listPage top", () => pm.users.listPage({ top: 5000 }), "top"],
+    ["directory.search prefix", () => pm.directory.search(""), "prefix"],
+    ["directory.resolve robots", () => pm.directory.resolve(["Roby"], "robot" as never), "type"],
+    ["directory.resolve names", () => pm.directory.resolve(["ron", " "], "user"), "names[1]"],
   ])("%s", async (_name, run, field) => {
     const error = await inputError(run);
     expect(error.field).toBe(field);
     expect(error.kind).toBe("input");
   });
 
-  it("a missing partition id names the fix", async () => {
+  it("a missing partition id (and a token that names none) names the fix", async () => {
     const noDefault = createIdentityClient({ baseUrl: server.baseUrl, credentials: { accessToken: "t0ken" } });
     const error = await inputError(() => noDefault.groups.list());
-    expect(error.message).toBe("partitionGlobalId is missing: set it on createIdentityClient or pass it with the call");
+    expect(error.message).toBe(
+      "partitionGlobalId is missing and the access token does not name an organization (no prt_id claim, as with " +
+        "some personal or non-UiPath tokens): set partitionGlobalId on createIdentityClient or pass it with the call",
+    );
   });
 
   it("messages quote the bad value and say what is expected", async () => {

@@ -4,12 +4,12 @@ import { IdentityApiError, IdentityInputError } from "../errors.js";
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
 import { attemptsFor } from "../transport.js";
 import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow, requirePartition } from "../validate.js";
-import { callInit, deleted, errorOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
+import { callInit, checkPartitionOption, deleted, errorOf, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface CreateGroupInput {
   name: string;
-  /** Directory users to add as the first members. */
+  /** Users (and robot accounts) to add as the first members. */
   memberIds?: Uuid[];
   /** The new group's id; a random GUID when omitted (the service requires the caller to pick one). */
   id?: Uuid;
@@ -42,9 +42,12 @@ export interface GroupsResource {
   create(input: CreateGroupInput, options?: CallOptions): Promise<Group>;
   /** Renames a local group and/or changes its members. Scopes: PM.Group or PM.Group.Write (+ Read when name is omitted). */
   update(groupId: Uuid, changes: UpdateGroupInput, options?: CallOptions): Promise<Group>;
-  /** Adds directory users to a local group, keeping its name. */
+  /**
+   * Adds users to a local group, keeping its name. Robot-account ids are accepted too: the service
+   * takes them in the same list (UiPath documents user ids only; live clients rely on robot ids).
+   */
   addMembers(groupId: Uuid, userIds: Uuid[], options?: CallOptions): Promise<Group>;
-  /** Removes directory users from a local group, keeping its name. */
+  /** Removes users (or robot accounts) from a local group, keeping its name. */
   removeMembers(groupId: Uuid, userIds: Uuid[], options?: CallOptions): Promise<Group>;
   /** Deletes one local group. Scopes: PM.Group or PM.Group.Write. */
   delete(groupId: Uuid, options?: CallOptions): Promise<void>;
@@ -57,16 +60,15 @@ export interface GroupsResource {
 }
 
 export function createGroupsResource(ctx: ResourceContext): GroupsResource {
-  const partition = (options?: CallOptions): string => requirePartition(options?.partitionGlobalId, ctx.partitionGlobalId);
   const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
 
   const get = async (groupId: Uuid, options?: CallOptions): Promise<Group> => {
-    const path = { partitionGlobalId: partition(options), groupId: assertGuid(groupId, "groupId") };
+    const id = assertGuid(groupId, "groupId");
+    const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
     return done(await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
   };
 
   const update = async (groupId: Uuid, changes: UpdateGroupInput, options?: CallOptions): Promise<Group> => {
-    const partitionGlobalId = partition(options);
     const id = assertGuid(groupId, "groupId");
     if (changes.name === undefined && changes.addMemberIds === undefined && changes.removeMemberIds === undefined) {
       throw new IdentityInputError("changes", "update needs at least one of name, addMemberIds or removeMemberIds");
@@ -75,6 +77,7 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
     const toRemove =
       changes.removeMemberIds === undefined ? undefined : assertGuidList(changes.removeMemberIds, "removeMemberIds");
     let name = changes.name === undefined ? undefined : assertName(changes.name, "name");
+    const partitionGlobalId = await partitionOf(ctx, options);
     if (name === undefined) {
       // The service wants the name on every update; fetch it so a members-only change keeps it.
       const current = await get(id, { ...options, partitionGlobalId });
@@ -91,8 +94,9 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
   };
 
   const listMembersPage = async (groupId: Uuid, query: MembersPageQuery = {}, options?: CallOptions) => {
-    const path = { partitionGlobalId: partition(options), groupId: assertGuid(groupId, "groupId") };
+    const id = assertGuid(groupId, "groupId");
     assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
+    const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
     return done(
       await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}/Members", {
         params: { path, query: { top: query.top, skip: query.skip } },
@@ -103,17 +107,17 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
 
   return {
     async list(options) {
-      const id = partition(options);
+      const id = await partitionOf(ctx, options);
       return done(await ctx.raw.GET("/api/Group/{id}", { params: { path: { id } }, ...callInit(ctx, options) }));
     },
 
     get,
 
     async create(input, options) {
-      const partitionGlobalId = partition(options);
       const name = assertName(input.name, "name");
       const id = input.id === undefined ? crypto.randomUUID() : assertGuid(input.id, "id");
       const members = input.memberIds === undefined ? undefined : assertGuidList(input.memberIds, "memberIds");
+      const partitionGlobalId = await partitionOf(ctx, options);
       const body = { partitionGlobalId, id, name, ...(members && { directoryUserMemberIDs: members }) };
       // The id is ours, so repeating the create cannot make a second group: retry it like a PUT.
       const result = await ctx.raw.POST("/api/Group", { body, ...callInit(ctx, options, "idempotent") });
@@ -137,14 +141,15 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
     removeMembers: (groupId, userIds, options) => update(groupId, { removeMemberIds: userIds }, options),
 
     async delete(groupId, options) {
-      const path = { partitionGlobalId: partition(options), groupId: assertGuid(groupId, "groupId") };
+      const id = assertGuid(groupId, "groupId");
+      const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
       deleted(await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }), ctx.redact);
     },
 
     async deleteMany(groupIds, options) {
-      const id = partition(options);
       const ids = assertGuidList(groupIds, "groupIds");
       if (ids.length === 0) return;
+      const id = await partitionOf(ctx, options);
       done(
         await ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs: ids }, ...callInit(ctx, options) }),
       );
@@ -152,10 +157,10 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
 
     listMembers(groupId, options = {}) {
       // Validate now, not on the first iteration, so bad input fails where the call is written.
-      const partitionGlobalId = partition(options);
+      checkPartitionOption(options);
       const id = assertGuid(groupId, "groupId");
       const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
-      return paginate((window) => listMembersPage(id, window, { ...options, partitionGlobalId }), pageSize);
+      return paginate((window) => listMembersPage(id, window, options), pageSize);
     },
 
     listMembersPage,

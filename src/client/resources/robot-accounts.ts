@@ -1,8 +1,8 @@
 // Robot account operations, with lazy paging over the list and group-membership shortcuts.
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
 import type { RobotAccount, RobotAccountPage, RobotAccountQuery, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow, requirePartition } from "../validate.js";
-import { callInit, deleted, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
+import { callInit, checkPartitionOption, deleted, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface RobotAccountSearch {
   /** Only accounts whose name or display name contains this text (the service's `searchTerm`). */
@@ -61,12 +61,11 @@ export interface RobotAccountsResource {
 }
 
 export function createRobotAccountsResource(ctx: ResourceContext): RobotAccountsResource {
-  const partition = (options?: CallOptions): string => requirePartition(options?.partitionGlobalId, ctx.partitionGlobalId);
   const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
 
   const listPage = async (query: RobotAccountPageQuery = {}, options?: CallOptions): Promise<RobotAccountResults> => {
-    const id = partition(options);
     assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
+    const id = await partitionOf(ctx, options);
     const page = done(
       await ctx.raw.GET("/api/RobotAccount/{id}", {
         params: {
@@ -86,12 +85,12 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
   };
 
   const update = async (robotAccountId: Uuid, changes: UpdateRobotAccountInput, options?: CallOptions) => {
-    const partitionGlobalId = partition(options);
     const id = assertGuid(robotAccountId, "robotAccountId");
     if (changes.displayName !== undefined) assertName(changes.displayName, "displayName");
     const toAdd = changes.addToGroupIds === undefined ? undefined : assertGuidList(changes.addToGroupIds, "addToGroupIds");
     const toRemove =
       changes.removeFromGroupIds === undefined ? undefined : assertGuidList(changes.removeFromGroupIds, "removeFromGroupIds");
+    const partitionGlobalId = await partitionOf(ctx, options);
     const body = {
       partitionGlobalId,
       ...(changes.displayName !== undefined && { displayName: changes.displayName }),
@@ -104,25 +103,26 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
   return {
     list(search = {}, options = {}) {
       // Validate now, not on the first iteration, so bad input fails where the call is written.
-      const partitionGlobalId = partition(options);
+      checkPartitionOption(options);
       const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
-      return paginate((window) => listPage({ ...search, ...window }, { ...options, partitionGlobalId }), pageSize);
+      return paginate((window) => listPage({ ...search, ...window }, options), pageSize);
     },
 
     listPage,
 
     async get(robotAccountId, options) {
-      const path = { partitionGlobalId: partition(options), robotAccountId: assertGuid(robotAccountId, "robotAccountId") };
+      const accountId = assertGuid(robotAccountId, "robotAccountId");
+      const path = { partitionGlobalId: await partitionOf(ctx, options), robotAccountId: accountId };
       return done(
         await ctx.raw.GET("/api/RobotAccount/{partitionGlobalId}/{robotAccountId}", { params: { path }, ...callInit(ctx, options) }),
       );
     },
 
     async create(input, options) {
-      const partitionGlobalId = partition(options);
       const name = assertName(input.name, "name");
       if (input.displayName !== undefined) assertName(input.displayName, "displayName");
       const groups = input.groupIds === undefined ? undefined : assertGuidList(input.groupIds, "groupIds");
+      const partitionGlobalId = await partitionOf(ctx, options);
       const body = {
         partitionGlobalId,
         name,
@@ -138,7 +138,8 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
     removeFromGroups: (id, groupIds, options) => update(id, { removeFromGroupIds: groupIds }, options),
 
     async delete(robotAccountId, options) {
-      const path = { partitionGlobalId: partition(options), robotAccountId: assertGuid(robotAccountId, "robotAccountId") };
+      const accountId = assertGuid(robotAccountId, "robotAccountId");
+      const path = { partitionGlobalId: await partitionOf(ctx, options), robotAccountId: accountId };
       deleted(
         await ctx.raw.DELETE("/api/RobotAccount/{partitionGlobalId}/{robotAccountId}", { params: { path }, ...callInit(ctx, options) }),
         ctx.redact,
@@ -146,9 +147,9 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
     },
 
     async deleteMany(robotAccountIds, options) {
-      const id = partition(options);
       const ids = assertGuidList(robotAccountIds, "robotAccountIds");
       if (ids.length === 0) return;
+      const id = await partitionOf(ctx, options);
       done(
         await ctx.raw.DELETE("/api/RobotAccount/{id}", {
           params: { path: { id } },

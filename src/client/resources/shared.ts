@@ -1,10 +1,12 @@
 // What both resources share: per-call options, the openapi-fetch init that routes a call
 // through the transport with its own timeout and retry mode, and turning answers into errors.
 import type { Client } from "openapi-fetch";
-import { errorFromResponse, IdentityInputError, type IdentityApiError } from "../errors.js";
+import { errorFromResponse, IdentityInputError, type IdentityApiError, type IdentityErrorKind } from "../errors.js";
+import type { OrganizationSource } from "../organization.js";
 import type { RetryMode } from "../retry.js";
 import { responseMeta, type Transport } from "../transport.js";
 import type { paths } from "../types.js";
+import { assertGuid } from "../validate.js";
 
 /** The optional last argument of every method. */
 export interface CallOptions {
@@ -19,21 +21,42 @@ export interface CallOptions {
 export interface ResourceContext {
   raw: Client<paths>;
   transport: Transport;
-  partitionGlobalId: string | undefined;
+  /** Which organization a call acts on: the call's or client's partitionGlobalId, else the token's. */
+  organization: OrganizationSource;
   /** Scrubs known secrets from server text. */
   redact: (text: string) => string;
+  /** The API base URL (for links the service wants built from it). */
+  baseUrl: string;
+}
+
+/** The organization of a call (see OrganizationSource). */
+export function partitionOf(ctx: ResourceContext, options: CallOptions | undefined): Promise<string> {
+  // Checked first: resolving may fetch a token, and bad input must fail before any request.
+  assertTimeout(options?.timeoutMs);
+  return ctx.organization.resolve(options?.partitionGlobalId, options?.signal);
+}
+
+/**
+ * Checks a call's own partitionGlobalId at once, for methods that return an iterable and only
+ * resolve the organization when the first page is fetched: bad input still fails where it is written.
+ */
+export function checkPartitionOption(options: CallOptions | undefined): void {
+  if (options?.partitionGlobalId !== undefined) assertGuid(options.partitionGlobalId, "partitionGlobalId");
 }
 
 /** The openapi-fetch init for one call: its signal and a fetch bound to its options. */
 export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
-  const timeoutMs = options?.timeoutMs;
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new IdentityInputError("timeoutMs", "timeoutMs must be a positive number of milliseconds");
-  }
+  assertTimeout(options?.timeoutMs);
   return {
     signal: options?.signal,
     fetch: (request: Request) => ctx.transport.send(request, { timeoutMs: options?.timeoutMs, mode }),
   };
+}
+
+function assertTimeout(timeoutMs: number | undefined): void {
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new IdentityInputError("timeoutMs", "timeoutMs must be a positive number of milliseconds");
+  }
 }
 
 export interface FetchResult<D> {
@@ -63,8 +86,33 @@ export function deleted(result: FetchResult<unknown>, redact: (text: string) => 
   throw error;
 }
 
+interface IdentityResultLike {
+  succeeded?: boolean;
+  errors?: unknown;
+}
+
+/**
+ * The data of a call whose answer carries an identity result (`result` picks it out of the body).
+ * The service reports a refused identity operation with `succeeded: false`, usually with 400 but
+ * not only, so the flag is read whatever the status.
+ */
+export function identityOutcome<D>(
+  result: FetchResult<D>,
+  redact: (text: string) => string,
+  pick: (data: D) => IdentityResultLike | undefined = (data) => data as IdentityResultLike,
+): D {
+  const data = unwrap(result, redact);
+  const outcome = data === undefined || data === null ? undefined : pick(data);
+  if (outcome?.succeeded === false) throw errorOf({ ...result, error: outcome }, redact, "validation");
+  return data;
+}
+
 /** The IdentityApiError for a failed openapi-fetch result. */
-export function errorOf(result: FetchResult<unknown>, redact: (text: string) => string = (t) => t): IdentityApiError {
+export function errorOf(
+  result: FetchResult<unknown>,
+  redact: (text: string) => string = (t) => t,
+  kind?: IdentityErrorKind,
+): IdentityApiError {
   const meta = responseMeta(result.response);
   const url = new URL(result.response.url || "http://unknown/");
   return errorFromResponse(result.response, result.error, {
@@ -72,5 +120,6 @@ export function errorOf(result: FetchResult<unknown>, redact: (text: string) => 
     path: meta?.path ?? url.pathname,
     attempts: meta?.attempts ?? 1,
     redact,
+    kind,
   });
 }
