@@ -34,7 +34,9 @@ describe('examples in the contract', () => {
     const examples = (broken.components as Record<string, Record<string, { value: Record<string, unknown> }>>).examples!;
     examples.GryffindorsGroup!.value.id = 'gryff-01'; // a doc placeholder, not a GUID
     examples.RobyRobotAccount!.value.groupIds = 'gryff-01'; // wrong type
+    examples.RonUser!.value.type = 'wizard'; // not a UserType
     const found = failures(broken);
+    expect(found.some((f) => f.includes('getUser 200') && f.includes('/type'))).toBe(true);
     expect(found.some((f) => f.includes('createGroup 201') && f.includes('/id'))).toBe(true);
     expect(found.some((f) => f.includes('getRobotAccount 200') && f.includes('/groupIds'))).toBe(true);
   });
