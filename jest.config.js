@@ -6,5 +6,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.js',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

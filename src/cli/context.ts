@@ -1,0 +1,92 @@
+// What every command gets: the streams, the output format, colours, a lazily made client, and
+// the small conversations a command has with a person (confirmations, notes on stderr).
+import { confirm, isCancel } from "@clack/prompts";
+import { createIdentityClient, type IdentityClient, type RateLimitOptions, type RetryLogEvent } from "../client/index.js";
+import { resolveConnection, type ConnectionFlags } from "./connection.js";
+import { CliFailure, EXIT } from "./failures.js";
+import { colourFor, painter, type Io } from "./io.js";
+import { parseFormat, type OutputFormat } from "./output.js";
+
+export interface GlobalOptions extends ConnectionFlags {
+  output: string;
+  debug?: boolean | undefined;
+  color: boolean;
+}
+
+export interface CliContext {
+  io: Io;
+  format: OutputFormat;
+  debug: boolean;
+  /** Colour for stderr messages (stdout carries data and stays plain unless it is a terminal). */
+  paint: ReturnType<typeof painter>;
+  paintOut: ReturnType<typeof painter>;
+  /** The client, made on first use from the connection settings. */
+  client(): Promise<IdentityClient>;
+  /** The API base in use, once the client exists (for messages). */
+  baseUrl(): string | undefined;
+  /** The client's rate-limit settings (false: none), once the client exists. */
+  rateLimit(): RateLimitOptions | false | undefined;
+  /** API requests sent so far by method (retries not counted; token requests not counted). */
+  readonly requests: Record<string, number>;
+  /** Retries so far, by reason ("429", "503", "network", ...). */
+  readonly retries: Record<string, number>;
+  /** Data, on stdout. */
+  print(text: string): void;
+  /** A note for the person, on stderr. */
+  note(text: string): void;
+  /** Asks a yes/no question on a terminal; refuses (with the flag to use) when there is none. */
+  confirm(question: string, flag: string): Promise<boolean>;
+  /** A command that succeeds with a meaning of its own (plan's "changes present") sets it. */
+  exitCode?: number;
+}
+
+export function createContext(io: Io, options: GlobalOptions): CliContext {
+  const format = parseFormat(options.output);
+  let client: IdentityClient | undefined;
+  let making: Promise<IdentityClient> | undefined;
+  let rateLimit: RateLimitOptions | false | undefined;
+  const requests: Record<string, number> = {};
+  const retries: Record<string, number> = {};
+  const countRequest = (event: { method: string; url: string; attempt: number }) => {
+    if (event.attempt === 1 && !event.url.endsWith("/connect/token")) requests[event.method] = (requests[event.method] ?? 0) + 1;
+  };
+  const countRetry = (event: RetryLogEvent) => {
+    retries[String(event.reason)] = (retries[String(event.reason)] ?? 0) + 1;
+  };
+  return {
+    io,
+    format,
+    debug: options.debug === true,
+    paint: painter(colourFor(io.stderr, io.env, !options.color)),
+    paintOut: painter(format === "table" && colourFor(io.stdout, io.env, !options.color)),
+    client: () =>
+      (making ??= resolveConnection(options, io).then((connection) => {
+        if (options.debug) io.stderr.write(`debug: ${connection.describe}\n`);
+        rateLimit = connection.options.rateLimit;
+        client = createIdentityClient({ ...connection.options, userAgent: "uipath-identity-cli", onRequest: countRequest, onRetry: countRetry });
+        return client;
+      })),
+    baseUrl: () => client?.baseUrl,
+    rateLimit: () => rateLimit,
+    requests,
+    retries,
+    print: (text) => {
+      io.stdout.write(text);
+    },
+    note: (text) => {
+      io.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+    },
+    async confirm(question, flag) {
+      if (io.stdin.isTTY !== true || io.stderr.isTTY !== true) {
+        throw new CliFailure(`${question} Refusing without a terminal to ask on; pass ${flag} to go ahead.`, EXIT.usage);
+      }
+      const answer = await confirm({
+        message: question,
+        initialValue: false,
+        input: io.stdin as NodeJS.ReadableStream & import("node:stream").Readable,
+        output: io.stderr as unknown as import("node:stream").Writable,
+      });
+      return !isCancel(answer) && answer === true;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The `uipath-identity` command line: global options, the command tree, and one place that turns
+// whatever a command throws into a message and an exit code.
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { PACKAGE_VERSION } from "../client/index.js";
+import { registerGroups } from "./commands/groups.js";
+import { registerIdentityAsCode } from "./commands/identity-as-code.js";
+import { registerRobotAccounts } from "./commands/robot-accounts.js";
+import { registerUsers } from "./commands/users.js";
+import type { Act } from "./commands/shared.js";
+import { createContext, type GlobalOptions } from "./context.js";
+import { describeFailure, EXIT } from "./failures.js";
+import type { Io } from "./io.js";
+import { OUTPUT_FORMATS } from "./output.js";
+
+export const PROGRAM_NAME = "uipath-identity";
+
+const CONNECTION_HELP = `
+Connection (flags win over environment variables, which win over the profile):
+  UIPATH_ORGANIZATION, UIPATH_REGION   Automation Cloud organization (and region host)
+  UIPATH_BASE_URL                      or the API base (Automation Suite, standalone, an emulator)
+  UIPATH_CLIENT_ID                     the External Application's id
+  UIPATH_CLIENT_SECRET                 its secret (or --client-secret-file; never a flag value)
+  UIPATH_SCOPES                        default: PM.Group PM.RobotAccount PM.User PM.Directory
+  UIPATH_PARTITION_ID                  optional: the organization id is read from the token
+  UIPATH_RATE_LIMIT                    cloud (default), off, or JSON {"windowMs":…,"budgets":{…}}
+  UIPATH_PROFILE                       a profile of $XDG_CONFIG_HOME/uipath-identity/config.yaml (mode 0600)
+
+Exit codes: 0 success, 1 failure, 2 changes present (plan --detailed-exitcode), 64 usage error, 130 interrupted.`;
+
+/** Builds the command tree; `act` runs each command's body (see run). */
+export function buildProgram(io: Io, act: Act): Command {
+  const program = new Command(PROGRAM_NAME)
+    .description("Manage a UiPath organization's groups, robot accounts and users, by name, and as code: export, plan, apply.")
+    .version(PACKAGE_VERSION, "-V, --version")
+    .addOption(new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS).default("table"))
+    .option("--profile <name>", "the config-file profile to use (default: default)")
+    .option("--base-url <url>", "the API base, e.g. https://suite.example.com/acme/identity_")
+    .option("--organization <name>", "the Automation Cloud organization's URL name")
+    .option("--region <host>", "the Automation Cloud host of the organization's region")
+    .option("--client-id <id>", "the External Application's client id")
+    .option("--client-secret-file <path>", "read the client secret from this file (- for stdin)")
+    .option("--scopes <scopes>", "scopes to ask for, space- or comma-separated")
+    .option("--partition-id <guid>", "the organization's id (default: read from the token)")
+    .option("--debug", "show where settings came from, and stack traces on errors")
+    .option("--no-color", "no colours (also NO_COLOR=1)")
+    .addHelpText("after", CONNECTION_HELP)
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  registerGroups(program as unknown as Command, act);
+  registerRobotAccounts(program as unknown as Command, act);
+  registerUsers(program as unknown as Command, act);
+  registerIdentityAsCode(program as unknown as Command, act);
+  // Every subcommand inherits the output settings and the exit override.
+  for (const command of allCommands(program as unknown as Command)) {
+    command.configureOutput(program.configureOutput()).exitOverride().showHelpAfterError("(run with --help for usage)");
+  }
+  return program as unknown as Command;
+}
+
+export function allCommands(root: Command): Command[] {
+  return (root.commands as Command[]).flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** Runs the program and returns the exit code; never throws. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let debug = argv.includes("--debug");
+  let baseUrl: (() => string | undefined) | undefined;
+  let exitCode: number = EXIT.ok;
+  const act: Act = async (command, body) => {
+    const globals = command.optsWithGlobals() as unknown as GlobalOptions;
+    debug = globals.debug === true;
+    const ctx = createContext(io, globals);
+    baseUrl = ctx.baseUrl;
+    await body(ctx);
+    exitCode = ctx.exitCode ?? EXIT.ok;
+  };
+  const program = buildProgram(io, act);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end the program on purpose; anything else is a usage error.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return EXIT.ok;
+      return EXIT.usage;
+    }
+    const { message, exitCode: code } = describeFailure(error, { baseUrl: baseUrl?.() });
+    io.stderr.write(`Error: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}

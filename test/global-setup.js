@@ -1,0 +1,24 @@
+// Compiles src/ to dist/ once per test run when dist/ is older than the sources, so the tests that
+// run the `uipath-identity` binary in a child process run the compiled program, as users do.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+export default function globalSetup() {
+  const built = join(root, 'dist/cli/main.js');
+  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'generated')));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['-e', "require('node:fs').copyFileSync('src/emulator/demo-seed.json','dist/emulator/demo-seed.json')"], { cwd: root });
+}
