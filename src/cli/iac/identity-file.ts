@@ -71,7 +71,7 @@ export function where(at: Position): string {
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 function schemaValidator() {
   if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
     addFormats.default(ajv);
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as object);
   }
