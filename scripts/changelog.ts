@@ -1,0 +1,48 @@
+// CHANGELOG.md sections, for two jobs:
+//   tsx scripts/changelog.ts check         package.json's version has an entry (part of `npm run lint`)
+//   tsx scripts/changelog.ts notes [ver]   print that version's entry: the GitHub release's notes
+// An entry is a `## <version>` heading (anything may follow the version, e.g. `— 2026-12-01` or
+// `— unreleased`) and runs until the next `## ` heading. `notes` refuses an entry still headed
+// "unreleased": a release is the moment to date it.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The version's section: its heading line and its body, trimmed; undefined when there is none or it is empty. */
+export function changelogEntry(changelog: string, version: string): { heading: string; body: string } | undefined {
+  const heading = new RegExp(`^## \\[?v?${escape(version)}\\]?(?=\\s|$).*$`, 'm');
+  const match = heading.exec(changelog);
+  if (!match) return undefined;
+  const rest = changelog.slice(match.index + match[0].length);
+  const next = rest.search(/^## /m);
+  const body = (next === -1 ? rest : rest.slice(0, next)).trim();
+  return body === '' ? undefined : { heading: match[0], body };
+}
+
+function main(args: string[], root: string): number {
+  const version = args[1] ?? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const entry = changelogEntry(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), version);
+  if (args[0] === 'check' || args[0] === 'notes') {
+    if (entry === undefined) {
+      console.error(`CHANGELOG.md has no entry for ${version}: add a \`## ${version}\` section saying what changed.`);
+      return 1;
+    }
+    if (args[0] === 'check') {
+      console.log(`CHANGELOG.md has an entry for ${version}.`);
+    } else if (/unreleased/i.test(entry.heading)) {
+      console.error(`CHANGELOG.md still calls ${version} unreleased (\`${entry.heading}\`): put the release date there.`);
+      return 1;
+    } else {
+      console.log(entry.body);
+    }
+    return 0;
+  }
+  console.error('usage: tsx scripts/changelog.ts check | notes [version]');
+  return 2;
+}
+
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
+  process.exitCode = main(process.argv.slice(2), process.cwd());
+}
