@@ -1,9 +1,10 @@
 // CHANGELOG.md sections, for two jobs:
-//   tsx scripts/changelog.ts check         package.json's version has an entry (part of `npm run lint`)
-//   tsx scripts/changelog.ts notes [ver]   print that version's entry: the GitHub release's notes
+//   tsx scripts/changelog.ts check                package.json's version has an entry (npm run lint)
+//   tsx scripts/changelog.ts release-notes <tag>  for the release workflow: the tag is package.json's
+//                                                 version with a `v` (v1.2.0), its entry is dated,
+//                                                 and the entry is printed as the release's notes
 // An entry is a `## <version>` heading (anything may follow the version, e.g. `— 2026-12-01` or
-// `— unreleased`) and runs until the next `## ` heading. `notes` refuses an entry still headed
-// "unreleased": a release is the moment to date it.
+// `— unreleased`) and runs until the next `## ` heading.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,24 +23,27 @@ export function changelogEntry(changelog: string, version: string): { heading: s
 }
 
 function main(args: string[], root: string): number {
-  const version = args[1] ?? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const entry = changelogEntry(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), version);
-  if (args[0] === 'check' || args[0] === 'notes') {
-    if (entry === undefined) {
-      console.error(`CHANGELOG.md has no entry for ${version}: add a \`## ${version}\` section saying what changed.`);
+  const missing = `CHANGELOG.md has no entry for ${version}: add a \`## ${version}\` section saying what changed.`;
+  if (args[0] === 'check') {
+    console[entry ? 'log' : 'error'](entry ? `CHANGELOG.md has an entry for ${version}.` : missing);
+    return entry ? 0 : 1;
+  }
+  if (args[0] === 'release-notes' && args[1]) {
+    const problem =
+      args[1] !== `v${version}` ? `the tag ${args[1]} does not name package.json's version ${version} (expected v${version}).`
+      : !entry ? missing
+      : /unreleased/i.test(entry.heading) ? `CHANGELOG.md still calls ${version} unreleased (\`${entry.heading}\`): put the release date there.`
+      : undefined;
+    if (problem) {
+      console.error(`release: ${problem}`);
       return 1;
     }
-    if (args[0] === 'check') {
-      console.log(`CHANGELOG.md has an entry for ${version}.`);
-    } else if (/unreleased/i.test(entry.heading)) {
-      console.error(`CHANGELOG.md still calls ${version} unreleased (\`${entry.heading}\`): put the release date there.`);
-      return 1;
-    } else {
-      console.log(entry.body);
-    }
+    console.log(entry!.body);
     return 0;
   }
-  console.error('usage: tsx scripts/changelog.ts check | notes [version]');
+  console.error('usage: tsx scripts/changelog.ts check | release-notes <tag>');
   return 2;
 }
 
