@@ -1,5 +1,6 @@
 // `npm run breaking -- --base <git-ref>`: does the working tree break callers of the base?
-// Two checks, one verdict:
+// "The base" is where this branch left <git-ref> (their merge base), as in a pull request. Two
+// checks, one verdict:
 //   - the contract: openapi/ at the base and now, each bundled by Redocly, compared by contract-diff;
 //   - the TypeScript surface: the API report committed at the base (api/*.api.md) against the report
 //     of the code now, compared by api-diff.
@@ -160,26 +161,30 @@ function main(): number {
     return 2;
   }
 
+  // Compare with where this branch left the base (what a pull request's merge compares with), so
+  // a branch that is behind is not blamed for what the base gained since.
+  const since = gitMaybe('merge-base', options.base, 'HEAD')?.trim() || options.base;
   const notes: string[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'identity-breaking-'));
   let contract: ContractFinding[];
   let api: { breaking: ApiFinding[]; added: string[] };
   try {
-    contract = contractFindings(options.base, scratch);
-    api = apiFindings(options.base, notes);
+    contract = contractFindings(since, scratch);
+    api = apiFindings(since, notes);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 
   const count = contract.length + api.breaking.length;
-  const reasons = [...(options.allowBreaking ? ['the breaking-change label (--allow-breaking)'] : []), ...trailers(options.base).map((r) => `Breaking-Change: ${r}`)];
-  const baseVersion = (JSON.parse(git('show', `${options.base}:package.json`)) as { version: string }).version;
+  const reasons = [...(options.allowBreaking ? ['the breaking-change label (--allow-breaking)'] : []), ...trailers(since).map((r) => `Breaking-Change: ${r}`)];
+  const baseVersion = (JSON.parse(git('show', `${since}:package.json`)) as { version: string }).version;
   const headVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const acknowledged = count > 0 && reasons.length > 0;
   const majorStep = isMajorStep(baseVersion, headVersion);
   const passes = count === 0 || (acknowledged && majorStep);
 
-  console.log(`Breaking changes against ${options.base}:`);
+  const behind = since !== git('rev-parse', `${options.base}^{commit}`).trim();
+  console.log(`Breaking changes against ${options.base}${behind ? ` (where this branch left it: ${since.slice(0, 10)})` : ''}:`);
   if (contract.length > 0) {
     console.log(`\nContract (openapi/), ${contract.length}:`);
     for (const finding of contract) console.log(`  ✗ [${finding.rule}] ${formatContractFinding(finding)}`);
