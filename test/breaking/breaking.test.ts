@@ -115,13 +115,13 @@ describe('npm run breaking', () => {
       '[request-body-required] GET /api/RobotAccount/{partitionGlobalId}/{robotAccountId} (getRobotAccount): a required request body was added',
       '[media-type-removed] POST /api/RobotAccount (createRobotAccount): response 201 no longer comes as `application/json`',
       '[response-removed] GET /api/Group/{partitionGlobalId}/{groupId} (getGroup): response 404 was removed',
-      '[request-field-required] UpdateGroup.directoryUserIDsToAdd: became required (requests of updateGroup)',
-      '[request-field-removed] CreateRobotAccount.displayName: removed (requests of createRobotAccount)',
+      '[request-field-required] UpdateGroup.directoryUserIDsToAdd: became required (requests of updateGroup',
+      '[request-field-removed] CreateRobotAccount.displayName: removed (requests of createRobotAccount',
       '[response-field-removed] Group.displayName: removed (responses of',
       '[response-field-optional] RobotAccount.displayName: is no longer always present (made optional)',
       '[response-field-nullable] Group.creationTime: can now be null (responses of',
-      '[enum-narrowed] SortOrder: enum value `desc` removed (requests of listRobotAccounts)',
-      '[type-changed] CreateGroup.name: type changed from string to integer (requests of createGroup)',
+      '[enum-narrowed] SortOrder: enum value `desc` removed (requests of listRobotAccounts',
+      '[type-changed] CreateGroup.name: type changed from string to integer (requests of createGroup',
       '[schema-removed] GroupMemberPage: the schema was removed',
     ]) {
       expect(result.out).toContain(expected);
