@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,11 +13,14 @@ const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 const work = mkdtempSync(join(tmpdir(), 'identity-package-'));
 const consumer = join(work, 'consumer');
 let tarball = '';
+let packedFiles: string[] = [];
 
 beforeAll(async () => {
   // `npm pack` runs the prepack build, exactly as `npm publish` would.
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, maxBuffer: 10 << 20 });
-  tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = join(work, packed!.filename);
+  packedFiles = packed!.files.map((f) => f.path).sort();
 
   cpSync(join(import.meta.dirname, 'consumer'), consumer, { recursive: true });
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
@@ -68,5 +73,55 @@ describe('the packed npm package', () => {
     await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.node16.json'], { cwd: consumer });
     const { stdout } = await run(process.execPath, ['out-node16/consumer.js'], { cwd: consumer });
     expect(JSON.parse(stdout.trim())).toEqual({ found: ['Luna-bot'], memberCount: 1, gone: true, violations: 0 });
+  });
+
+  describe('npm publish --dry-run', () => {
+    // A stand-in registry on loopback, so the check runs offline: npm asks it for the package's
+    // published versions (to refuse re-publishing one) and, being a dry run, uploads nothing.
+    async function publishDryRun(published: string[]) {
+      const requests: string[] = [];
+      const registry = createServer((req, res) => {
+        requests.push(`${req.method} ${req.url}`);
+        if (published.length === 0) {
+          res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+          return;
+        }
+        const versions = Object.fromEntries(published.map((v) => [v, { name: pkg.name, version: v }]));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: pkg.name, versions, 'dist-tags': { latest: published.at(-1) } }));
+      });
+      await new Promise<void>((done) => registry.listen(0, '127.0.0.1', done));
+      const url = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
+      // --ignore-scripts: dist/ was built by the pack above (prepack), exactly as publish would build it.
+      const args = ['publish', '--dry-run', '--json', '--provenance', '--ignore-scripts', '--fetch-retries=0', '--registry', url];
+      try {
+        const { stdout } = await run('npm', args, { cwd: root, maxBuffer: 10 << 20 });
+        return { code: 0, json: JSON.parse(stdout) as Record<string, any>, requests };
+      } catch (err) {
+        const e = err as { code: number; stdout: string };
+        return { code: e.code, json: JSON.parse(e.stdout) as Record<string, any>, requests };
+      } finally {
+        registry.close();
+      }
+    }
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; publishConfig?: object };
+
+    it('would publish the packed files, with provenance, and only reads from the registry', async () => {
+      const result = await publishDryRun(['0.0.1-alpha']);
+      expect(result.code).toBe(0);
+      const published = result.json[pkg.name] as { id: string; files: Array<{ path: string }> };
+      expect(published.id).toBe(`${pkg.name}@${pkg.version}`);
+      expect(published.files.map((f) => f.path).sort()).toEqual(packedFiles);
+      expect(packedFiles).toEqual(expect.arrayContaining(['dist/client/index.js', 'dist/client/index.d.ts', 'dist/emulator/index.js', 'generated/openapi.json', 'generated/schema.d.ts', 'CHANGELOG.md', 'README.md', 'LICENSE', 'package.json']));
+      expect(packedFiles.filter((f) => /^(src|test|scripts|api|openapi)\//.test(f) || f.endsWith('.map'))).toEqual([]);
+      expect(result.requests).toEqual([`GET /${pkg.name}`]);
+      // Releases come from CI with a provenance attestation; a publish from anywhere else fails.
+      expect(pkg.publishConfig).toEqual({ provenance: true });
+    });
+
+    it('would refuse a version that is already published', async () => {
+      const result = await publishDryRun([pkg.version]);
+      expect(result.code).toBe(1);
+      expect(result.json.error.summary).toContain(`You cannot publish over the previously published versions: ${pkg.version}`);
+    });
   });
 });
