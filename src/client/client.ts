@@ -6,6 +6,7 @@ import { scrub } from "./redact.js";
 import { resolveBaseUrl, tokenUrlFor, type DeploymentOptions } from "./base-url.js";
 import { IdentityInputError } from "./errors.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { createRedisRateLimiter, defaultRateLimitKey } from "./rate-limit-redis.js";
 import { createGroupsResource, type GroupsResource } from "./resources/groups.js";
 import { createRobotAccountsResource, type RobotAccountsResource } from "./resources/robot-accounts.js";
 import { unwrap, type FetchResult, type ResourceContext } from "./resources/shared.js";
@@ -65,7 +66,12 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const transport = createTransport({
     fetch: baseFetch,
     tokens: () => tokens as TokenSource,
-    limiter: options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? {}),
+    limiter:
+      options.rateLimit === false
+        ? undefined
+        : options.rateLimit?.redis !== undefined
+          ? createRedisRateLimiter(options.rateLimit, () => defaultRateLimitKey(baseUrl, partitionGlobalId))
+          : createRateLimiter(options.rateLimit ?? {}),
     retry: resolveRetryPolicy(options.retry),
     timeoutMs,
     clientSignal: options.signal,

@@ -57,7 +57,7 @@ export type { ClientCredentials, Credentials, StaticToken, TokenProvider, TokenR
 export { DEFAULT_RETRY } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
 export { AUTOMATION_CLOUD_RATE_LIMITS, defaultMarginMs } from "./rate-limit.js";
-export type { RateLimitOptions, LimitedMethod } from "./rate-limit.js";
+export type { RateLimitOptions, LimitedMethod, RedisStatusEvent } from "./rate-limit.js";
 export { MAX_PAGE_SIZE } from "./paging.js";
 export type { PagedIterable } from "./paging.js";
 export type { LogHooks, RequestLogEvent, ResponseLogEvent, RetryLogEvent, FetchFunction } from "./transport.js";
