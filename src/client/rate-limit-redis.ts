@@ -167,7 +167,7 @@ export function createRedisRateLimiter(
   }
   const where = describe(url);
   // Never shown: the URL's credentials, in whatever form an error might repeat them.
-  const secrets = [options.redis as string, url.password, decoded(url.password), url.username, decoded(url.username)];
+  const secrets = [url.password, decoded(url.password), url.username, decoded(url.username)];
   const clean = (error: unknown): string => scrub(errorText(error), secrets);
 
   let library: Promise<RedisLibrary> | undefined;
@@ -210,13 +210,13 @@ export function createRedisRateLimiter(
     live = undefined;
   }
 
-  function withTimeout<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  function withTimeout<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     // This timer also keeps the process alive while it waits for Redis: the socket is unref'd.
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         drop();
-        reject(new Error(`${what} gave no answer within ${attemptMs} ms`));
+        reject(new Error(`no answer within ${attemptMs} ms`));
       }, attemptMs);
     });
     return raceSignal(Promise.race([promise, timeout]), signal).finally(() => clearTimeout(timer));
@@ -247,7 +247,7 @@ export function createRedisRateLimiter(
     if (live?.isReady) return live;
     drop();
     opening ??= open().finally(() => (opening = undefined));
-    return withTimeout(opening, signal, `connecting to Redis at ${where}`);
+    return withTimeout(opening, signal);
   }
 
   /** One booking attempt: 0 when booked, else the µs to wait before trying again. */
@@ -267,7 +267,7 @@ export function createRedisRateLimiter(
       sha = String(await client.sendCommand(["SCRIPT", "LOAD", BOOK_SCRIPT]));
       return client.sendCommand(["EVALSHA", sha, "1", ...args]);
     };
-    const [waitUs, newest] = (await withTimeout(run(), signal, `Redis at ${where}`)) as [number, number];
+    const [waitUs, newest] = (await withTimeout(run(), signal)) as [number, number];
     seen.set(redisKey, newest);
     if (waitUs === 0) mine.set(redisKey, [member, newest]);
     return waitUs;

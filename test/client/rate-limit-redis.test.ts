@@ -109,7 +109,9 @@ const abortAfter = (ms: number): AbortSignal => AbortSignal.timeout(ms);
 describe("one budget shared through Redis", () => {
   const windowMs = 600;
   const budget = 10;
-  const shared = (): RateLimitOptions => ({ redis: redis.url, windowMs, budgets: { PUT: budget } });
+  // A margin wide enough for arrival jitter on a machine busy with other test files.
+  const marginMs = 150;
+  const shared = (): RateLimitOptions => ({ redis: redis.url, windowMs, marginMs, budgets: { PUT: budget } });
 
   it("two clients of one organization never exceed it together: zero 429s from the emulator", async () => {
     const e = await emulator(windowMs, budget, 50);
@@ -130,7 +132,7 @@ describe("one budget shared through Redis", () => {
   it("the same two clients, each pacing only itself, send into 429s (the control)", async () => {
     const e = await emulator(windowMs, budget, 50);
     const record: Recorder = { sends: [], tooMany: 0 };
-    const local = { windowMs, budgets: { PUT: budget } };
+    const local = { windowMs, marginMs, budgets: { PUT: budget } };
     const failures = (await Promise.all([updates(clientOf(e, local, record), 1, 25), updates(clientOf(e, local, record), 26, 25)])).flat();
     expect(record.tooMany).toBeGreaterThan(0);
     expect(failures[0]).toMatchObject({ kind: "rate_limited", status: 429 });
@@ -353,7 +355,7 @@ describe("when Redis cannot be reached", () => {
     const e = await emulator(windowMs, 10, 40);
     const record: Recorder = { sends: [], tooMany: 0 };
     const events: RedisStatusEvent[] = [];
-    const options = { redis: server.url, windowMs, budgets: { PUT: 10 }, onRedisStatus: (ev: RedisStatusEvent) => events.push(ev) };
+    const options = { redis: server.url, windowMs, marginMs: 150, budgets: { PUT: 10 }, onRedisStatus: (ev: RedisStatusEvent) => events.push(ev) };
     const a = clientOf(e, options, record);
     const b = clientOf(e, options, record);
     const run = Promise.all([updates(a, 1, 20, 2), updates(b, 21, 20, 2)]);
@@ -362,7 +364,42 @@ describe("when Redis cannot be reached", () => {
     expect((await run).flat()).toEqual([]);
     expect(record.tooMany).toBe(0);
     expect(busiestWindow(record.sends, windowMs)).toBeLessThanOrEqual(10);
+    // Whether a call met the gap depends on timing; if one did, Redis was reported back too.
+    expect(events.at(-1)?.status ?? "available").toBe("available");
   }, 30_000);
+
+  it("a Redis that stops answering mid-connection is given up on, not waited for forever", async () => {
+    const server = await startRedis();
+    cleanup.push(() => server.stop());
+    const events: RedisStatusEvent[] = [];
+    const l = createRedisRateLimiter(
+      { redis: server.url, budgets: { PUT: 5 }, redisWaitMs: 1_000, onRedisStatus: (ev) => events.push(ev) },
+      () => "k",
+    );
+    cleanup.push(() => l.close());
+    await l.acquire("PUT");
+    server.pause();
+    cleanup.push(() => server.resume());
+    const started = Date.now();
+    const error = await l.acquire("PUT").catch((err: unknown) => err);
+    // One attempt of at most 1 s (redisWaitMs, at least 1 s), then the wait is over: well under the 30 s default.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error).toMatchObject({ kind: "network" });
+    expect((error as Error).message).toContain("(no answer within 1000 ms)");
+    expect(events.map((ev) => ev.status)).toEqual(["unavailable"]);
+    server.resume();
+    // Past redisWaitMs calls fail at once, and one tries Redis again a second after the last failure.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await l.acquire("PUT");
+    expect(events.map((ev) => ev.status)).toEqual(["unavailable", "available"]);
+  });
+
+  it("settings that cannot work are refused when the limiter is made", () => {
+    const make = (extra: Partial<RateLimitOptions>) => () => createRedisRateLimiter({ redis: redis.url, ...extra }, () => "k");
+    expect(make({ key: "" })).toThrow(expect.objectContaining({ field: "rateLimit.key" }));
+    expect(make({ redisWaitMs: -1 })).toThrow(RangeError);
+    expect(make({ budgets: { PUT: 0 } })).toThrow("rateLimit.budgets.PUT must be a positive integer");
+  });
 
   it("refused credentials are reported at once, as a settings error, without the password", async () => {
     const server = await startRedis(["--requirepass", "the-right-one"]);

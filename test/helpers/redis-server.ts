@@ -17,6 +17,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty, as after a crash without persistence. */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers, as in a network partition. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
 }
 
 function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
@@ -46,6 +50,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once("exit", () => resolve());
+    child.kill("SIGCONT"); // a paused server would not act on SIGTERM
     child.kill("SIGTERM");
   });
 }
@@ -78,5 +83,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
       await stopChild(current);
       current = await launch(port, extraArgs);
     },
+    pause: () => void current.kill("SIGSTOP"),
+    resume: () => void current.kill("SIGCONT"),
   };
 }
