@@ -1,5 +1,5 @@
 // Entry point of the benchmarks: `npx tsx bench/run.ts` (or `npm run bench`).
-//   --only a,b         run some of: overhead, bulk, paging, token, emulator
+//   --only a,b         run some of: overhead, bulk, paging, token, emulator, shared
 //   --quick            fewer rounds and calls (a smoke run; the numbers are rougher)
 //   --write-markdown   also rewrite the table section of BENCHMARKS.md
 // Prints the table and writes bench/results/<timestamp>.json; a full run (no --quick, no --only)
@@ -11,6 +11,7 @@ import { consoleTable, describeMachine, writeMarkdown } from "./lib/report.js";
 import type { BenchResult } from "./lib/result.js";
 import { runOverhead } from "./overhead.js";
 import { runPaging } from "./paging.js";
+import { runSharedBudget } from "./shared-budget.js";
 import { runToken } from "./token.js";
 
 const args = process.argv.slice(2);
@@ -33,6 +34,11 @@ const BENCHMARKS: Array<[string, () => Promise<BenchResult>]> = [
   ["paging", () => runPaging({ small: 10_000, large: 100_000 })],
   ["token", () => runToken({ calls: 1000 })],
   ["emulator", () => runThroughput({ durationMs: quick ? 1000 : 3000, concurrency: 16 })],
+  [
+    "shared",
+    () =>
+      runSharedBudget({ processes: 4, perProcess: 250, budget: 160, windowMs: quick ? 1000 : 2000, workers: 8, calls: quick ? 500 : 2000, rounds: quick ? 3 : 7 }),
+  ],
 ];
 
 const unknown = [...(only ?? [])].filter((name) => !BENCHMARKS.some(([n]) => n === name));

@@ -7,6 +7,7 @@ import { resolveBaseUrl, tokenUrlFor, type DeploymentOptions } from "./base-url.
 import { IdentityInputError } from "./errors.js";
 import { createOrganizationSource } from "./organization.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { createRedisRateLimiter, defaultRateLimitKey } from "./rate-limit-redis.js";
 import { createDirectoryResource, type DirectoryResource } from "./resources/directory.js";
 import { createGroupsResource, type GroupsResource } from "./resources/groups.js";
 import { createRobotAccountsResource, type RobotAccountsResource } from "./resources/robot-accounts.js";
@@ -81,7 +82,18 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const transport = createTransport({
     fetch: baseFetch,
     tokens: () => tokens as TokenSource,
-    limiter: options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? {}),
+    limiter:
+      options.rateLimit === false
+        ? undefined
+        : options.rateLimit?.redis !== undefined
+          ? // The organization may come from the token, known only once one is fetched (before any booking).
+            createRedisRateLimiter(options.rateLimit, () =>
+              organization.resolve(undefined).then(
+                (id) => defaultRateLimitKey(baseUrl, id),
+                () => defaultRateLimitKey(baseUrl, partitionGlobalId),
+              ),
+            )
+          : createRateLimiter(options.rateLimit ?? {}),
     retry: resolveRetryPolicy(options.retry),
     timeoutMs,
     clientSignal: options.signal,

@@ -46,7 +46,8 @@
  *   window plus a margin (a hundredth of the window, from 25 ms to 2 s), because the service counts
  *   arrivals and requests do not all travel equally fast. Set `rateLimit: false` or your own
  *   budgets for Automation Suite / standalone, which document none. Several clients (or
- *   processes) for one organization share the service's budget but not this limiter.
+ *   processes) for one organization share the service's budget but not this limiter, unless
+ *   `rateLimit.redis` puts the bookings in Redis, where they share one (see rate-limit-redis.ts).
  * - Paging: pages of 1000, the service's maximum, fetched lazily; `deleteMany([])` sends nothing.
  * - Errors: HTTP failures, network failures, timeouts and aborts all throw IdentityApiError (see
  *   `kind`); bad input throws IdentityInputError before any request. The raw client keeps
@@ -64,7 +65,7 @@ export type { ClientCredentials, Credentials, StaticToken, TokenProvider, TokenR
 export { DEFAULT_RETRY } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
 export { AUTOMATION_CLOUD_RATE_LIMITS, defaultMarginMs } from "./rate-limit.js";
-export type { RateLimitOptions, LimitedMethod } from "./rate-limit.js";
+export type { RateLimitOptions, LimitedMethod, RedisStatusEvent } from "./rate-limit.js";
 export { MAX_PAGE_SIZE } from "./paging.js";
 export type { PagedIterable } from "./paging.js";
 export type { LogHooks, RequestLogEvent, ResponseLogEvent, RetryLogEvent, FetchFunction } from "./transport.js";

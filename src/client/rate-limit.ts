@@ -16,6 +16,30 @@ export interface RateLimitOptions {
    * server's window. Default: see `defaultMarginMs`.
    */
   marginMs?: number;
+  /**
+   * A Redis (or Valkey) URL, `redis://[user:password@]host:6379[/db]` (`rediss://` for TLS): the
+   * bookings then live there, and every client with the same Redis and `key` shares one budget,
+   * across processes and machines. Needs the optional peer dependency `redis` (node-redis).
+   * While Redis is unreachable, calls wait for it (see `redisWaitMs`). See rate-limit-redis.ts.
+   */
+  redis?: string;
+  /** The shared budget's name in Redis. Default: the organization (base URL, plus partitionGlobalId when set). */
+  key?: string;
+  /** How long calls wait for an unreachable Redis before they fail (IdentityApiError, kind "network"). Default 30 000 ms. */
+  redisWaitMs?: number;
+  /** Told each time Redis stops or starts answering; without it, the first outage is one process warning. */
+  onRedisStatus?: (event: RedisStatusEvent) => void;
+}
+
+export interface RedisStatusEvent {
+  status: "unavailable" | "available";
+  /** The Redis URL without user name or password. */
+  redis: string;
+  /** The shared budget's name. */
+  key: string;
+  message: string;
+  /** Why Redis could not be used (unavailable only). */
+  reason?: string;
 }
 
 /**

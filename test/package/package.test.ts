@@ -72,7 +72,13 @@ describe('the packed npm package', () => {
     writeFileSync(join(consumer, 'tsconfig.node16.json'), JSON.stringify(tsconfig('node16')));
     await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.node16.json'], { cwd: consumer });
     const { stdout } = await run(process.execPath, ['out-node16/consumer.js'], { cwd: consumer });
-    expect(JSON.parse(stdout.trim())).toEqual({ found: ['Luna-bot'], memberCount: 1, gone: true, violations: 0 });
+    expect(JSON.parse(stdout.trim())).toEqual({
+      found: ['Luna-bot'],
+      memberCount: 1,
+      gone: true,
+      violations: 0,
+      redisAdvice: expect.stringMatching(/^rateLimit\.redis: .*npm install redis$/),
+    });
   });
 
   describe('npm publish --dry-run', () => {

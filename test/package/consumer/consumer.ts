@@ -1,5 +1,5 @@
 // A user's project: only the installed package is reachable, never the repository's src/.
-import { createIdentityClient, IdentityApiError, type Group, type RobotAccount } from 'uipath-identity-toolkit';
+import { createIdentityClient, IdentityApiError, IdentityInputError, type Group, type RobotAccount } from 'uipath-identity-toolkit';
 import { DEMO_CLIENT, startEmulator } from 'uipath-identity-toolkit/emulator';
 
 const emulator = await startEmulator({ seed: 'demo', validateResponses: true });
@@ -26,7 +26,21 @@ try {
   } catch (err) {
     gone = err instanceof IdentityApiError && err.kind === 'not_found';
   }
-  console.log(JSON.stringify({ found, memberCount: members.totalCount, gone, violations: emulator.violations.length }));
+
+  // The optional peer `redis` is not installed here: asking for the shared budget says what to install.
+  const shared = createIdentityClient({
+    baseUrl: emulator.baseUrl(),
+    partitionGlobalId: org.partitionGlobalId,
+    credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret },
+    rateLimit: { redis: 'redis://127.0.0.1:6379' },
+  });
+  let redisAdvice = '';
+  try {
+    await shared.robotAccounts.update(robot.id, { displayName: 'never sent' });
+  } catch (err) {
+    if (err instanceof IdentityInputError) redisAdvice = `${err.field}: ${err.message}`;
+  }
+  console.log(JSON.stringify({ found, memberCount: members.totalCount, gone, violations: emulator.violations.length, redisAdvice }));
 } finally {
   await emulator.close();
 }
