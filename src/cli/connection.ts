@@ -93,7 +93,14 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
     throw new UsageError("No client secret: set UIPATH_CLIENT_SECRET or pass --client-secret-file PATH (- reads it from stdin)");
   }
 
-  const rateLimit = parseRateLimit(pick(undefined, "UIPATH_RATE_LIMIT", profile.rateLimit));
+  let rateLimit = parseRateLimit(pick(undefined, "UIPATH_RATE_LIMIT", profile.rateLimit));
+  const redis = nonEmpty(env.UIPATH_RATE_LIMIT_REDIS);
+  if (redis !== undefined) {
+    if (rateLimit === false) throw new UsageError("UIPATH_RATE_LIMIT=off and UIPATH_RATE_LIMIT_REDIS are both set; a budget shared through Redis needs rate limits on");
+    // One budget for every process of this organization (a CI apply beside a nightly sync, say).
+    const key = nonEmpty(env.UIPATH_RATE_LIMIT_KEY);
+    rateLimit = { ...rateLimit, redis, ...(key !== undefined && { key }) };
+  }
   const where = baseUrl ?? `organization ${organization}${region ? ` in ${region}` : ""}`;
   return {
     options: {
@@ -102,7 +109,7 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
       credentials: { clientId, clientSecret, scopes },
       rateLimit,
     },
-    describe: `${where}, client ${clientId}, secret from ${secretFrom}, scopes ${scopes.join(" ")}`,
+    describe: `${where}, client ${clientId}, secret from ${secretFrom}, scopes ${scopes.join(" ")}${redis ? ", rate limit shared through Redis" : ""}`,
   };
 }
 

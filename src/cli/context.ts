@@ -63,6 +63,10 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
       (making ??= resolveConnection(options, io).then((connection) => {
         if (options.debug) io.stderr.write(`debug: ${connection.describe}\n`);
         rateLimit = connection.options.rateLimit;
+        if (rateLimit && rateLimit.redis !== undefined) {
+          // Outages of the shared budget are worth a line: calls wait for Redis meanwhile.
+          rateLimit.onRedisStatus = (event) => io.stderr.write(`${event.message}\n`);
+        }
         client = createIdentityClient({ ...connection.options, userAgent: "uipath-identity-cli", onRequest: countRequest, onRetry: countRetry });
         return client;
       })),

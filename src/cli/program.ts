@@ -23,6 +23,7 @@ Connection (flags win over environment variables, which win over the profile):
   UIPATH_SCOPES                        default: PM.Group PM.RobotAccount PM.User PM.Directory
   UIPATH_PARTITION_ID                  optional: the organization id is read from the token
   UIPATH_RATE_LIMIT                    cloud (default), off, or JSON {"windowMs":…,"budgets":{…}}
+  UIPATH_RATE_LIMIT_REDIS              share one budget with other processes through this Redis URL
   UIPATH_PROFILE                       a profile of $XDG_CONFIG_HOME/uipath-identity/config.yaml (mode 0600)
 
 Exit codes: 0 success, 1 failure, 2 changes present (plan --detailed-exitcode), 64 usage error, 130 interrupted.`;
