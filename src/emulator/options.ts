@@ -117,6 +117,11 @@ export const PM_SCOPES = [
   "PM.RobotAccount",
   "PM.RobotAccount.Read",
   "PM.RobotAccount.Write",
+  "PM.User",
+  "PM.User.Read",
+  "PM.User.Write",
+  "PM.Directory",
+  "PM.Directory.Read",
 ] as const;
 
 export const DEFAULT_ORGANIZATION: EmulatorOrganization = {
