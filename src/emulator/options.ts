@@ -5,6 +5,7 @@ import type { SeedData } from "./seed.js";
 type Group = components["schemas"]["Group"];
 type RobotAccount = components["schemas"]["RobotAccount"];
 type DirectoryEntity = components["schemas"]["DirectoryEntity"];
+type User = components["schemas"]["User"];
 
 export interface EmulatorOrganization {
   /** The URL name, as in `/{name}/identity_`. */
@@ -80,7 +81,8 @@ export interface ResponseViolation {
 
 export interface OrganizationState {
   organization: { name: string; partitionGlobalId: string };
-  users: DirectoryEntity[];
+  /** Each user as a directory entity (as groups list it) and as a User (as the users endpoints show it). */
+  users: Array<DirectoryEntity & User>;
   groups: Group[];
   robotAccounts: RobotAccount[];
 }

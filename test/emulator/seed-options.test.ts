@@ -23,8 +23,17 @@ describe("seeds", () => {
     emulator = await start();
     const s = emulator.state();
     expect(s.organization).toEqual({ name: "hogwarts", partitionGlobalId: ORG_ID });
-    expect(s.users.map((u) => u.displayName)).toEqual(["Ron Weasley", "Harry Potter", "Hermione Granger"]);
-    expect(s.groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni"]);
+    expect(s.users.map((u) => u.displayName)).toEqual([
+      "Ron Weasley",
+      "Harry Potter",
+      "Hermione Granger",
+      "Neville Longbottom",
+      "Luna Lovegood",
+      "Ginny Weasley",
+      "Albus Dumbledore",
+      "Draco Malfoy",
+    ]);
+    expect(s.groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni", "Prefects"]);
     expect(s.robotAccounts.find((r) => r.name === "Roby")?.groupIds).toEqual([GRYFFINDORS]);
   });
 
