@@ -74,6 +74,16 @@ describe("token endpoint", () => {
     expect(res.text).not.toContain(READER.clientSecret);
   });
 
+  it("refuses Basic credentials with a broken percent-escape as an unknown client, not a server error", async () => {
+    const res = await fetch(tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from("%zz:%").toString("base64")}` },
+      body: "grant_type=client_credentials",
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()) as unknown).toEqual({ error: "invalid_client" });
+  });
+
   it("refuses a body that is not a form", async () => {
     const res = await fetch(tokenUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(form(READER)) });
     expect(res.status).toBe(400);
