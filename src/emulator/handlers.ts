@@ -1,6 +1,7 @@
 // What each operation of the document does, on top of an organization's store. Requests reach
 // these already authorized and validated against the document.
 import type { components } from "../../generated/schema.js";
+import type { SearchQuery } from "./directory.js";
 import { invalid } from "./errors.js";
 import type { OrganizationStore } from "./store.js";
 
@@ -144,8 +145,8 @@ export const HANDLERS: Record<string, Handler> = {
       status: 200,
       body: ctx.store.directory.search({
         startsWith: str(q.startsWith),
-        ...(q.entityType !== undefined ? { entityType: q.entityType as "user" | "group" | "application" } : {}),
-        ...(q.sourceFilter !== undefined ? { sourceFilter: q.sourceFilter as Array<"localUsers"> } : {}),
+        ...(q.entityType !== undefined ? { entityType: q.entityType as SearchQuery["entityType"] } : {}),
+        ...(q.sourceFilter !== undefined ? { sourceFilter: q.sourceFilter as SearchQuery["sourceFilter"] } : {}),
       }),
     };
   },

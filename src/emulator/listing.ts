@@ -1,6 +1,6 @@
 // Ordering and paging shared by the paged lists (users, robot accounts): sorting ignores case, puts
 // nulls first and breaks ties by id, so that pages never overlap or skip a record.
-export type SortValue = string | number | boolean | null;
+export type SortValue = string | number | bigint | boolean | null;
 
 export interface Page<T> {
   totalCount: number;
@@ -24,11 +24,18 @@ function compareValues(x: SortValue, y: SortValue): number {
   if (x === null) return -1;
   if (y === null) return 1;
   if (typeof x === "string" && typeof y === "string") return x.toLowerCase().localeCompare(y.toLowerCase(), "en");
+  if (typeof x === "bigint" && typeof y === "bigint") return x < y ? -1 : x > y ? 1 : 0;
   return Number(x) - Number(y);
 }
 
-/** A timestamp as a number to sort by; one without a zone is read as UTC, as the contract says. */
-export function timeValue(timestamp: string | null): number | null {
-  if (timestamp === null) return null;
-  return Date.parse(/(Z|[+-]\d{2}:\d{2})$/i.test(timestamp) ? timestamp : `${timestamp}Z`);
+/**
+ * A timestamp as nanoseconds since 1970, to sort by. The service writes up to seven fractional
+ * digits, finer than a Date holds; one without a zone is read as UTC, as the contract says.
+ */
+export function timeValue(timestamp: string | null): bigint | null {
+  const parts = timestamp === null ? null : /^(.+T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/i.exec(timestamp);
+  if (!parts) return null;
+  const seconds = Date.parse(`${parts[1]}${parts[3] ?? "Z"}`);
+  if (Number.isNaN(seconds)) return null;
+  return BigInt(seconds) * 1_000_000n + BigInt((parts[2] ?? "").padEnd(9, "0"));
 }

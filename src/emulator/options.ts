@@ -107,7 +107,10 @@ export interface EmulatorHandle {
   readonly violations: ResponseViolation[];
   /** A copy of an organization's data. */
   state(organization?: string): OrganizationState;
-  /** Issues an access token without the token endpoint. */
+  /**
+   * Issues an access token without the token endpoint: a JWT signed by the emulator, as the token
+   * endpoint's are, for the organization-level base. Synchronous.
+   */
   issueToken(options: IssueTokenOptions): string;
   close(): Promise<void>;
 }

@@ -168,7 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   function landing() {
     return {
-      name: "UiPath Identity emulator (Groups and Robot Accounts)",
+      name: "UiPath Identity emulator (Groups, Robot Accounts, Users and Directory)",
       openapi: `${url}/openapi.json`,
       docs: `${url}/docs`,
       organizations: [...orgs.values()].map((o) => ({
