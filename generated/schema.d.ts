@@ -260,7 +260,9 @@ export interface paths {
          *     makes a repeated create recognisable (it meets `DuplicateUserName` while the id already
          *     names the user). A user name or e-mail address already taken in the organization, ignoring
          *     case, is refused with `DuplicateUserName` or `DuplicateEmail`; a user name with characters
-         *     other than letters, digits and `-._@+` with `InvalidUserName`.
+         *     other than letters, digits and `-._@+` with `InvalidUserName`. A chosen id that already
+         *     names a user or robot account while the user name is free is assumed to be refused with 409,
+         *     as a taken group id is (no source records this case).
          *
          *     No public client records the live answer of this endpoint (they use the bulk create), so
          *     whether it reports a refused user as 400 or as 200 with `succeeded: false` is not known:
@@ -326,7 +328,8 @@ export interface paths {
          * Create several users at once
          * @description Creates several users in one request, all or none: one refused user (a taken user name or
          *     e-mail address, an invalid e-mail address, a missing user name) fails the whole request and
-         *     creates nobody. `groupIDs` puts every new user in those groups. The live answer carries the
+         *     creates nobody. `groupIDs` puts every new user in those groups. A chosen id already in use
+         *     is assumed to be refused with 409, as for a single create. The live answer carries the
          *     identity result and the created users with their ids; UiPath's published document declares
          *     only the identity result, which older installations may still send.
          *
@@ -495,7 +498,11 @@ export interface components {
             id: components["schemas"]["Uuid"];
             /** @description The group's name, unique in the organization. */
             name: string;
-            /** @description Ids of the directory users to add as members. */
+            /**
+             * @description Ids of the directory users to add as members. Robot-account ids are accepted too: UiPath
+             *     documents user ids only, but a client with live use (UiPathOrch) puts robot accounts in
+             *     groups this way, and the emulator allows it.
+             */
             directoryUserMemberIDs?: components["schemas"]["UuidList"];
         };
         /**
@@ -607,24 +614,36 @@ export interface components {
             /** @description The organization's id; it must match the organization of the URL and the token. */
             partitionGlobalId: components["schemas"]["Uuid"];
             name: string;
-            /** @description Ids of directory users to add as members. */
+            /**
+             * @description Ids of directory users to add as members; robot-account ids are accepted too (not in
+             *     UiPath's documentation, relied on by a client with live use).
+             */
             directoryUserIDsToAdd?: components["schemas"]["UuidList"];
-            /** @description Ids of directory users to remove from the group. */
+            /** @description Ids of directory users (or robot accounts) to remove from the group. */
             directoryUserIDsToRemove?: components["schemas"]["UuidList"];
         };
         /** @description The local groups to delete. */
         BulkDeleteGroups: {
             groupIDs: components["schemas"]["UuidList"];
         };
+        /**
+         * @description How the user was created and what it is for: `0` user, `1` robot, `2` directory user, `3`
+         *     directory group, `4` robot account, `5` application. The live service sends the numbers;
+         *     UiPath's OpenAPI document names them (`user`, `robot`, `directoryUser`, `directoryGroup`,
+         *     `robotAccount`, `application`). Both forms are valid here, so clients must handle either.
+         */
+        UserType: (0 | 1 | 2 | 3 | 4 | 5) | ("user" | "robot" | "directoryUser" | "directoryGroup" | "robotAccount" | "application");
         /** @description One member of a group, as the paged members endpoint lists it. */
         GroupMember: {
             /** @description The member's id (a directory user's or a robot account's). */
             id: components["schemas"]["Uuid"];
             /**
-             * @description What kind of directory entity the member is. UiPath has not documented the values; the
-             *     emulator sends the directory object type (`DirectoryUser`, `DirectoryRobotUser`, ...).
+             * @description What kind of member it is. UiPath has not documented this field. The live service has been
+             *     seen sending the user type as an integer (UserType: `0` a user; a robot account would be
+             *     `4`, which is inferred); text is accepted as well, since nothing promises the encoding.
+             *     The emulator sends `0` for users and `4` for robot accounts.
              */
-            type?: string | null;
+            type?: components["schemas"]["UserType"] | string | null;
         };
         /** @description One page of a group's members. */
         GroupMemberPage: {
@@ -703,13 +722,6 @@ export interface components {
          * @example ron.weasley@hogwarts.example
          */
         EmailAddress: string | null;
-        /**
-         * @description How the user was created and what it is for: `0` user, `1` robot, `2` directory user, `3`
-         *     directory group, `4` robot account, `5` application. The live service sends the numbers;
-         *     UiPath's OpenAPI document names them (`user`, `robot`, `directoryUser`, `directoryGroup`,
-         *     `robotAccount`, `application`). Both forms are valid here, so clients must handle either.
-         */
-        UserType: (0 | 1 | 2 | 3 | 4 | 5) | ("user" | "robot" | "directoryUser" | "directoryGroup" | "robotAccount" | "application");
         /**
          * @description One user in a bulk create. Unlike a single create, a bulk item has no password, groups or
          *     external logins; the request's `groupIDs` apply to every user it creates.
@@ -982,8 +994,9 @@ export interface components {
             };
         };
         /**
-         * @description The change clashes with the current state: the group id is already taken, the name is already
-         *     used by another group, or the target is a built-in group that cannot change.
+         * @description The change clashes with the current state: the group id or the user id chosen by the caller is
+         *     already taken, the name is already used by another group, or the target is a built-in group
+         *     that cannot change.
          */
         Conflict: {
             headers: {
@@ -1614,6 +1627,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -1735,6 +1749,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];

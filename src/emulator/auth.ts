@@ -1,13 +1,14 @@
 // OAuth 2.0 client credentials for the emulator's registered clients, and the bearer check
-// every API call passes. Tokens are opaque random strings kept in memory: only the emulator
-// has to read them.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+// every API call passes. Tokens are JWTs signed with the emulator's own key (see jwt.ts), so a
+// client can read the organization from `prt_id` and anyone can verify them with the published keys.
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { AUDIENCE, TokenVerifier, type AccessClaims, type SigningKey } from "./jwt.js";
 import type { EmulatorClient } from "./options.js";
 
 export interface TokenRecord {
-  organization: string;
+  /** The organization's partitionGlobalId (the token's `prt_id`). */
+  partitionGlobalId: string;
   scopes: string[];
-  expiresAt: number;
 }
 
 export interface TokenGrant {
@@ -27,24 +28,47 @@ export type BearerCheck =
   | { ok: true; token: TokenRecord }
   | { ok: false; challenge: string };
 
+/** Who a token is for: the organization (by name and id) and the API base it was asked for at. */
+export interface TokenAudience {
+  organization: string;
+  partitionGlobalId: string;
+  issuer: string;
+}
+
+/** `client_id` of tokens made by the handle's `issueToken`, which no registered client asked for. */
+export const ISSUED_TOKEN_CLIENT_ID = "emulator-issued-token";
+
 export class TokenService {
-  private readonly tokens = new Map<string, TokenRecord>();
+  private readonly verifier: TokenVerifier;
 
   constructor(
+    private readonly key: SigningKey,
     private readonly clients: EmulatorClient[],
     private readonly lifetimeSeconds: number,
     private readonly now: () => number,
-  ) {}
+    issuers: () => string[],
+  ) {
+    this.verifier = new TokenVerifier(key, issuers, now);
+  }
 
-  issue(organization: string, scopes: string[], lifetimeSeconds = this.lifetimeSeconds): TokenGrant {
-    this.sweep();
-    const token = randomBytes(32).toString("base64url");
-    this.tokens.set(token, { organization, scopes: [...scopes], expiresAt: this.now() + lifetimeSeconds * 1000 });
-    return { access_token: token, token_type: "Bearer", expires_in: Math.max(0, lifetimeSeconds), scope: scopes.join(" ") };
+  issue(to: TokenAudience, clientId: string, scopes: string[], lifetimeSeconds = this.lifetimeSeconds): TokenGrant {
+    const iat = Math.floor(this.now() / 1000);
+    const claims: AccessClaims = {
+      iss: to.issuer,
+      aud: AUDIENCE,
+      client_id: clientId,
+      prt_id: to.partitionGlobalId,
+      scope: [...scopes],
+      iat,
+      nbf: iat,
+      exp: iat + lifetimeSeconds,
+      jti: randomUUID().replace(/-/g, "").toUpperCase(),
+    };
+    return { access_token: this.key.sign(claims), token_type: "Bearer", expires_in: Math.max(0, lifetimeSeconds), scope: scopes.join(" ") };
   }
 
   /** Handles a token request's form fields (and a Basic Authorization header, which clients may use instead). */
-  grant(organization: string, form: URLSearchParams, authorization: string | undefined): TokenGrant | TokenError {
+  grant(to: TokenAudience, form: URLSearchParams, authorization: string | undefined): TokenGrant | TokenError {
     const fail = (error: string, error_description?: string): TokenError => ({ status: 400, body: error_description ? { error, error_description } : { error } });
     let clientId = form.get("client_id") ?? undefined;
     let clientSecret = form.get("client_secret") ?? undefined;
@@ -53,14 +77,14 @@ export class TokenService {
       const decoded = Buffer.from(basic[1], "base64").toString("utf8");
       const colon = decoded.indexOf(":");
       if (colon > 0) {
-        clientId = decodeURIComponent(decoded.slice(0, colon));
-        clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+        clientId = safeDecode(decoded.slice(0, colon));
+        clientSecret = safeDecode(decoded.slice(colon + 1));
       }
     }
     const grantType = form.get("grant_type");
     if (!grantType) return fail("invalid_request", "grant_type is missing");
     if (!clientId) return fail("invalid_client");
-    const client = this.clients.find((c) => c.clientId === clientId && (c.organization === undefined || c.organization === organization));
+    const client = this.clients.find((c) => c.clientId === clientId && (c.organization === undefined || c.organization === to.organization));
     // Same answer for an unknown client and a wrong secret, so ids cannot be probed.
     if (!client || clientSecret === undefined || !secretsMatch(client.clientSecret, clientSecret)) return fail("invalid_client");
     if (grantType !== "client_credentials") return fail("unsupported_grant_type");
@@ -68,23 +92,32 @@ export class TokenService {
     const beyond = requested.filter((s) => !client.scopes.includes(s));
     if (beyond.length > 0) return fail("invalid_scope", `not allowed for this client: ${beyond.join(" ")}`);
     // Without a scope parameter the client gets everything it is allowed, as IdentityServer does.
-    return this.issue(organization, requested.length > 0 ? unique(requested) : client.scopes);
+    return this.issue(to, client.clientId, requested.length > 0 ? unique(requested) : client.scopes);
   }
 
-  /** Checks an Authorization header for a live token of this organization. */
-  check(organization: string, authorization: string | undefined): BearerCheck {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  /**
+   * Checks an Authorization header: a token the emulator signed (RS256), not expired by the
+   * emulator's clock, from one of its API bases, for the organization the URL addresses.
+   */
+  async check(partitionGlobalId: string, authorization: string | undefined): Promise<BearerCheck> {
     // RFC 6750 §3.1: a request without credentials gets a bare challenge.
     if (!authorization) return { ok: false, challenge: "Bearer" };
-    const record = match?.[1] ? this.tokens.get(match[1]) : undefined;
-    if (!record || record.organization !== organization) return { ok: false, challenge: 'Bearer error="invalid_token"' };
-    if (record.expiresAt <= this.now()) return { ok: false, challenge: 'Bearer error="invalid_token", error_description="The token expired"' };
-    return { ok: true, token: record };
+    const invalid: BearerCheck = { ok: false, challenge: 'Bearer error="invalid_token"' };
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (!token) return invalid;
+    const result = await this.verifier.verify(token);
+    if (!result.ok) return result.expired ? { ok: false, challenge: 'Bearer error="invalid_token", error_description="The token expired"' } : invalid;
+    if (result.claims.prt_id.toLowerCase() !== partitionGlobalId.toLowerCase()) return invalid;
+    return { ok: true, token: { partitionGlobalId: result.claims.prt_id, scopes: result.claims.scope } };
   }
+}
 
-  private sweep(): void {
-    const now = this.now();
-    for (const [token, record] of this.tokens) if (record.expiresAt <= now - 60_000) this.tokens.delete(token);
+/** A malformed percent-escape in Basic credentials is taken literally rather than failing the request. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

@@ -19,7 +19,8 @@ export class ApiError extends Error {
 export const notFound = (detail: string) => new ApiError(404, "Not Found", detail);
 export const conflict = (detail: string) => new ApiError(409, "Conflict", detail);
 /** What ASP.NET Identity answers when a user (robot accounts are users) cannot be created. */
-export const identityFailure = (code: string, description: string) =>
-  new ApiError(400, "Bad Request", description, undefined, [{ code, description }]);
+export const identityFailure = (code: string, description: string) => identityFailures([{ code, description }]);
+export const identityFailures = (errors: Array<{ code: string; description: string }>) =>
+  new ApiError(400, "Bad Request", errors[0]?.description, undefined, errors);
 export const invalid = (field: string, message: string) =>
   new ApiError(400, "One or more validation errors occurred.", undefined, { [field]: [message] });

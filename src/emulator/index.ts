@@ -1,5 +1,5 @@
-// A stateful local emulator of UiPath's Identity API for groups and robot accounts, driven by the
-// bundled OpenAPI document. `startEmulator()` is the whole public surface.
+// A stateful local emulator of UiPath's Identity API for groups, robot accounts, users and the
+// directory lookups, driven by the bundled OpenAPI document. `startEmulator()` is the whole public surface.
 export { startEmulator } from "./server.js";
 export { DEFAULT_ORGANIZATION, DEFAULT_RATE_LIMIT, DEMO_CLIENT, PM_SCOPES } from "./options.js";
 export type {

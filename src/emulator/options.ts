@@ -5,6 +5,7 @@ import type { SeedData } from "./seed.js";
 type Group = components["schemas"]["Group"];
 type RobotAccount = components["schemas"]["RobotAccount"];
 type DirectoryEntity = components["schemas"]["DirectoryEntity"];
+type User = components["schemas"]["User"];
 
 export interface EmulatorOrganization {
   /** The URL name, as in `/{name}/identity_`. */
@@ -80,7 +81,8 @@ export interface ResponseViolation {
 
 export interface OrganizationState {
   organization: { name: string; partitionGlobalId: string };
-  users: DirectoryEntity[];
+  /** Each user as a directory entity (as groups list it) and as a User (as the users endpoints show it). */
+  users: Array<DirectoryEntity & User>;
   groups: Group[];
   robotAccounts: RobotAccount[];
 }
@@ -105,7 +107,10 @@ export interface EmulatorHandle {
   readonly violations: ResponseViolation[];
   /** A copy of an organization's data. */
   state(organization?: string): OrganizationState;
-  /** Issues an access token without the token endpoint. */
+  /**
+   * Issues an access token without the token endpoint: a JWT signed by the emulator, as the token
+   * endpoint's are, for the organization-level base. Synchronous.
+   */
   issueToken(options: IssueTokenOptions): string;
   close(): Promise<void>;
 }
@@ -117,6 +122,11 @@ export const PM_SCOPES = [
   "PM.RobotAccount",
   "PM.RobotAccount.Read",
   "PM.RobotAccount.Write",
+  "PM.User",
+  "PM.User.Read",
+  "PM.User.Write",
+  "PM.Directory",
+  "PM.Directory.Read",
 ] as const;
 
 export const DEFAULT_ORGANIZATION: EmulatorOrganization = {

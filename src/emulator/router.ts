@@ -4,6 +4,8 @@ import type { OperationSpec } from "./document.js";
 export interface Layout {
   /** The organization the URL addresses. */
   organization: string;
+  /** The API base's path as the emulator names it: `/{org}/identity_`, `/identity_` or `/identity`. */
+  basePath: string;
   /** What follows the API base, e.g. `/api/Group` or `/connect/token`. */
   rest: string;
 }
@@ -17,11 +19,11 @@ export function parseLayout(pathname: string, organizations: string[], defaultOr
   // parts[0] is "" because the path starts with "/".
   const first = parts[1] ?? "";
   if (first === "identity_" || first === "identity") {
-    return { organization: defaultOrganization, rest: `/${parts.slice(2).join("/")}` };
+    return { organization: defaultOrganization, basePath: `/${first}`, rest: `/${parts.slice(2).join("/")}` };
   }
   if (parts[2] === "identity_") {
     const org = organizations.find((o) => o.toLowerCase() === safeDecode(first).toLowerCase());
-    if (org) return { organization: org, rest: `/${parts.slice(3).join("/")}` };
+    if (org) return { organization: org, basePath: `/${org}/identity_`, rest: `/${parts.slice(3).join("/")}` };
   }
   return undefined;
 }

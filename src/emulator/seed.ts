@@ -7,8 +7,17 @@ import { DOC_ID, type DocumentValidator } from "./validator.js";
 type Group = components["schemas"]["Group"];
 type RobotAccount = components["schemas"]["RobotAccount"];
 type DirectoryEntity = components["schemas"]["DirectoryEntity"];
+type User = components["schemas"]["User"];
 
-export type SeedUser = DirectoryEntity & { identifier: string };
+/** The user fields a seeded user may add to its directory entry. */
+type SeedUserFields = "surname" | "type" | "isActive" | "invitationAccepted" | "emailConfirmed" | "creationTime" | "lastModificationTime" | "lastLoginTime" | "legacyId" | "category" | "bypassBasicAuthRestriction";
+
+/**
+ * A user: its directory entry (`identifier` is the id) plus, optionally, user fields. The first
+ * name is `firstName` or `name`, the last name `surname` or `lastName`, and the user name
+ * `userName`, else the e-mail address, else the id.
+ */
+export type SeedUser = DirectoryEntity & { identifier: string; userName?: string } & Partial<Pick<User, SeedUserFields>>;
 export type SeedGroup = Pick<Group, "id" | "name" | "type"> &
   Partial<Pick<Group, "creationTime" | "lastModificationTime">> & {
     /** Directory users in the group (robot accounts name their groups themselves). */
@@ -26,6 +35,10 @@ export interface SeedData {
 export const DEMO_SEED_URL = new URL("./demo-seed.json", import.meta.url);
 
 const ref = (name: string) => ({ $ref: `${DOC_ID}#/components/schemas/${name}` });
+const userField = (name: string) => ({ $ref: `${DOC_ID}#/components/schemas/User/properties/${name}` });
+const SEED_USER_FIELDS: SeedUserFields[] = [
+  "surname", "type", "isActive", "invitationAccepted", "emailConfirmed", "creationTime", "lastModificationTime", "lastLoginTime", "legacyId", "category", "bypassBasicAuthRestriction",
+];
 
 // Reuses the contract's schemas for every field the wire also carries.
 const SEED_SCHEMA = {
@@ -34,7 +47,20 @@ const SEED_SCHEMA = {
   properties: {
     users: {
       type: "array",
-      items: { allOf: [ref("DirectoryEntity"), { required: ["identifier"], properties: { identifier: ref("Uuid"), objectType: { const: "DirectoryUser" } } }] },
+      items: {
+        allOf: [
+          ref("DirectoryEntity"),
+          {
+            required: ["identifier"],
+            properties: {
+              identifier: ref("Uuid"),
+              objectType: { const: "DirectoryUser" },
+              userName: ref("UserName"),
+              ...Object.fromEntries(SEED_USER_FIELDS.map((f) => [f, userField(f)])),
+            },
+          },
+        ],
+      },
     },
     groups: {
       type: "array",
@@ -69,9 +95,9 @@ const SEED_SCHEMA = {
   },
 };
 
-/** The built-in groups every organization has, also in an "empty" seed. */
+/** The built-in groups every organization has, also in an "empty" seed (without the demo's members). */
 export function builtInGroups(demo: SeedData): SeedGroup[] {
-  return (demo.groups ?? []).filter((g) => g.type === 0 || g.type === "builtIn");
+  return (demo.groups ?? []).filter((g) => g.type === 0 || g.type === "builtIn").map(({ memberIds: _members, ...g }) => g);
 }
 
 export function loadDemoSeed(): SeedData {
@@ -101,7 +127,7 @@ export function checkSeed(value: unknown, validator: DocumentValidator, origin: 
     throw new Error(`Seed ${origin} is invalid: ${first.instancePath || "(root)"} ${first.message ?? "is invalid"}`);
   }
   const seed = value as SeedData;
-  const users = new Set((seed.users ?? []).map((u) => u.identifier.toLowerCase()));
+  const users = checkSeedUsers(seed, origin);
   const groups = new Set<string>();
   const names = new Set<string>();
   for (const g of seed.groups ?? []) {
@@ -116,9 +142,12 @@ export function checkSeed(value: unknown, validator: DocumentValidator, origin: 
   }
   const robotNames = new Set<string>();
   const robotIds = new Set<string>();
+  const userNames = new Set((seed.users ?? []).map((u) => seedUserName(u).toLowerCase()));
   for (const r of seed.robotAccounts ?? []) {
-    if (robotIds.has(r.id.toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account id ${r.id} appears twice`);
+    if (robotIds.has(r.id.toLowerCase()) || users.has(r.id.toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account id ${r.id} appears twice`);
     if (robotNames.has(String(r.name).toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' appears twice`);
+    // Robot accounts are identity users: their names share one namespace with user names.
+    if (userNames.has(String(r.name).toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' is also a user name`);
     robotIds.add(r.id.toLowerCase());
     robotNames.add(String(r.name).toLowerCase());
     for (const gid of r.groupIds ?? []) {
@@ -126,4 +155,28 @@ export function checkSeed(value: unknown, validator: DocumentValidator, origin: 
     }
   }
   return seed;
+}
+
+/** The user name a seeded user gets: its own, else its e-mail address, else its id. */
+export function seedUserName(u: SeedUser): string {
+  return u.userName ?? (u.email || u.identifier.toLowerCase());
+}
+
+/** User ids, names and e-mail addresses (except the empty one) are unique, ignoring case. */
+function checkSeedUsers(seed: SeedData, origin: string): Set<string> {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  const emails = new Set<string>();
+  for (const u of seed.users ?? []) {
+    const id = u.identifier.toLowerCase();
+    const name = seedUserName(u).toLowerCase();
+    const email = (u.email ?? "").toLowerCase();
+    if (ids.has(id)) throw new Error(`Seed ${origin} is invalid: user id ${u.identifier} appears twice`);
+    if (names.has(name)) throw new Error(`Seed ${origin} is invalid: user name '${seedUserName(u)}' appears twice`);
+    if (email !== "" && emails.has(email)) throw new Error(`Seed ${origin} is invalid: e-mail address '${u.email}' appears twice`);
+    ids.add(id);
+    names.add(name);
+    if (email !== "") emails.add(email);
+  }
+  return ids;
 }

@@ -4,11 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { hasScopes, scopeErrorMessage, TokenService } from "./auth.js";
+import { hasScopes, ISSUED_TOKEN_CLIENT_ID, scopeErrorMessage, TokenService } from "./auth.js";
+import { DISCOVERY_PATH, JWKS_PATH, openidConfiguration } from "./discovery.js";
 import { indexOperations, loadBundledDocument, type JsonObject, type OperationSpec } from "./document.js";
 import { ApiError } from "./errors.js";
 import { FaultInjector } from "./faults.js";
 import { HANDLERS } from "./handlers.js";
+import { SigningKey } from "./jwt.js";
 import { DEFAULT_ORGANIZATION, DEFAULT_RATE_LIMIT, DEMO_CLIENT, type EmulatorHandle, type EmulatorOptions, type ResponseViolation } from "./options.js";
 import { RateLimiter } from "./rate-limit.js";
 import { empty, json, newTraceId, problem, validationProblem, type Reply } from "./responses.js";
@@ -40,7 +42,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const defaultOrg = orgOptions[0]!.name;
   const clients = options.clients ?? [DEMO_CLIENT];
-  const tokens = new TokenService(clients, options.tokenLifetimeSeconds ?? 3600, now);
+  /** `http://host:port`, set once the server listens (before any request arrives). */
+  let url = "";
+  const key = await SigningKey.generate();
+  // A token is the emulator's own when it names one of its API bases as issuer.
+  const issuers = () => [...[...orgs.keys()].map((name) => `${url}/${name}/identity_`), `${url}/identity_`, `${url}/identity`];
+  const tokens = new TokenService(key, clients, options.tokenLifetimeSeconds ?? 3600, now, issuers);
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, now);
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   const docsHtml = options.docsHtmlPath ? readDocs(options.docsHtmlPath) : undefined;
@@ -61,37 +68,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const traceId = newTraceId();
     const method = (req.method ?? "GET").toUpperCase();
     // Concatenated, not resolved: a path such as "//x" would otherwise be read as a host name.
-    const url = new URL(`http://emulator.local${(req.url ?? "/").startsWith("/") ? "" : "/"}${req.url ?? ""}`);
+    const requestUrl = new URL(`http://emulator.local${(req.url ?? "/").startsWith("/") ? "" : "/"}${req.url ?? ""}`);
     const bodyText = await readBody(req);
     if (bodyText === undefined) return send(res, problem(413, "Payload Too Large", traceId));
 
-    if (method === "GET" && url.pathname === "/") return send(res, json(200, landing()));
-    if (method === "GET" && url.pathname === "/openapi.json") return send(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: docText });
-    if (method === "GET" && (url.pathname === "/docs" || url.pathname === "/docs/")) {
+    if (method === "GET" && requestUrl.pathname === "/") return send(res, json(200, landing()));
+    if (method === "GET" && requestUrl.pathname === "/openapi.json") return send(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: docText });
+    if (method === "GET" && (requestUrl.pathname === "/docs" || requestUrl.pathname === "/docs/")) {
       return send(res, { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: docsHtml ?? fallbackDocs() });
     }
 
-    const layout = parseLayout(url.pathname, [...orgs.keys()], defaultOrg);
-    if (!layout) return send(res, problem(404, "Not Found", traceId, { detail: `No route for ${url.pathname}` }));
+    const layout = parseLayout(requestUrl.pathname, [...orgs.keys()], defaultOrg);
+    if (!layout) return send(res, problem(404, "Not Found", traceId, { detail: `No route for ${requestUrl.pathname}` }));
     const org = orgs.get(layout.organization)!;
 
-    if (layout.rest.toLowerCase() === "/connect/token") {
+    const rest = layout.rest.toLowerCase();
+    if (rest === DISCOVERY_PATH || rest === JWKS_PATH) {
+      // Public metadata: no token, no rate limit, as IdentityServer serves it.
+      if (method !== "GET") return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: "GET" } }));
+      return send(res, json(200, rest === JWKS_PATH ? key.jwks() : openidConfiguration(url + layout.basePath)));
+    }
+    if (rest === "/connect/token") {
       if (method !== "POST") return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: "POST" } }));
       const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
       if (mediaType !== "application/x-www-form-urlencoded") {
         return send(res, json(400, { error: "invalid_request", error_description: "send the request as application/x-www-form-urlencoded" }, noStore()));
       }
-      const result = tokens.grant(org.name, new URLSearchParams(bodyText), req.headers.authorization);
+      const to = { organization: org.name, partitionGlobalId: org.partitionGlobalId, issuer: url + layout.basePath };
+      const result = tokens.grant(to, new URLSearchParams(bodyText), req.headers.authorization);
       return send(res, "access_token" in result ? json(200, result, noStore()) : json(result.status, result.body, noStore()));
     }
 
     const match = matchOperation(operations, method, layout.rest);
-    if (match.kind === "not-found") return send(res, problem(404, "Not Found", traceId, { detail: `No route for ${url.pathname}` }));
+    if (match.kind === "not-found") return send(res, problem(404, "Not Found", traceId, { detail: `No route for ${requestUrl.pathname}` }));
     if (match.kind === "method-not-allowed") {
       return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: match.allow.join(", ") } }));
     }
     const op = match.op;
-    const reply = (r: Reply) => send(res, r, op, method, url.pathname);
+    const reply = (r: Reply) => send(res, r, op, method, requestUrl.pathname);
 
     // Faults and rate limits sit in front of the service, as a gateway's would.
     const fault = faults?.next();
@@ -114,7 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       );
     }
 
-    const bearer = tokens.check(org.name, req.headers.authorization);
+    const bearer = await tokens.check(org.partitionGlobalId, req.headers.authorization);
     if (!bearer.ok) return reply(empty(401, { "www-authenticate": bearer.challenge }));
     if (!hasScopes(bearer.token.scopes, op.scopeAlternatives)) {
       return reply(json(403, { errorMessage: scopeErrorMessage(bearer.token.scopes, op.scopeAlternatives) }));
@@ -126,7 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return reply(problem(415, "Unsupported Media Type", traceId, { detail: "Send the body as application/json." }));
       }
     }
-    const checked = validator.validateRequest(op, { params: match.params, query: url.searchParams, bodyText: op.bodySchemaPointer ? bodyText : undefined });
+    const checked = validator.validateRequest(op, { params: match.params, query: requestUrl.searchParams, bodyText: op.bodySchemaPointer ? bodyText : undefined });
     if (!checked.ok) return reply(validationProblem(renameIdField(op, checked.errors), traceId));
 
     try {
@@ -154,7 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   function landing() {
     return {
-      name: "UiPath Identity emulator (Groups and Robot Accounts)",
+      name: "UiPath Identity emulator (Groups, Robot Accounts, Users and Directory)",
       openapi: `${url}/openapi.json`,
       docs: `${url}/docs`,
       organizations: [...orgs.values()].map((o) => ({
@@ -179,7 +193,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${hostForUrl}:${address.port}`;
+  url = `http://${hostForUrl}:${address.port}`;
 
   const orgByName = (name?: string): Organization => {
     const org = orgs.get(name ?? defaultOrg);
@@ -198,7 +212,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const org = orgByName(organization);
       return { organization: { name: org.name, partitionGlobalId: org.partitionGlobalId }, ...org.store.snapshot() };
     },
-    issueToken: ({ scopes, organization, expiresInSeconds }) => tokens.issue(orgByName(organization).name, scopes, expiresInSeconds).access_token,
+    issueToken: ({ scopes, organization, expiresInSeconds }) => {
+      const org = orgByName(organization);
+      const to = { organization: org.name, partitionGlobalId: org.partitionGlobalId, issuer: `${url}/${org.name}/identity_` };
+      return tokens.issue(to, ISSUED_TOKEN_CLIENT_ID, scopes, expiresInSeconds).access_token;
+    },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -25,32 +25,36 @@ function banner(emulator: EmulatorHandle): string {
   const org = emulator.organizations[0]!;
   const base = emulator.baseUrl();
   const scopes = DEMO_CLIENT.scopes.join(" ");
-  return `UiPath Identity emulator (groups and robot accounts) is running.
+  // A user to show off the calls that need no organization id (Ron, with the demo data).
+  const user = emulator.state().users.find((u) => u.email);
+  const readUser = user ? `\n  curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/User/${user.id}'` : "";
+  const findUser = user ? `\n  console.log(await pm.users.findByEmail("${user.email}"));` : "";
+  return `UiPath Identity emulator (groups, robot accounts, users and directory) is running.
 
   Base URL        ${base}
   Token URL       ${base}/connect/token
-  Organization    ${org.name}, partitionGlobalId ${org.partitionGlobalId}
+  Organization    ${org.name}, partitionGlobalId ${org.partitionGlobalId} (also the tokens' prt_id claim)
   Client id       ${DEMO_CLIENT.clientId}
   Client secret   ${DEMO_CLIENT.clientSecret}
   Scopes          ${scopes}
   API docs        ${emulator.url}/docs
   OpenAPI         ${emulator.url}/openapi.json
+  Token keys      ${base}/.well-known/openid-configuration
 
-Try it with curl (get a token, then list the groups):
+Try it with curl (get a token, list the groups${user ? ", read a user by id, which needs no partitionGlobalId" : ""}):
 
-  TOKEN=$(curl -s '${base}/connect/token' -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret} --data-urlencode 'scope=PM.Group PM.RobotAccount' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
-  curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/Group/${org.partitionGlobalId}'
+  TOKEN=$(curl -s '${base}/connect/token' -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret} --data-urlencode 'scope=PM.Group PM.RobotAccount PM.User PM.Directory' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+  curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/Group/${org.partitionGlobalId}'${readUser}
 
-Or from TypeScript:
+Or from TypeScript (no partitionGlobalId: the client reads it from the token):
 
   import { createIdentityClient } from "uipath-identity-toolkit";
 
-  const client = createIdentityClient({
+  const pm = createIdentityClient({
     baseUrl: "${base}",
-    partitionGlobalId: "${org.partitionGlobalId}",
     credentials: { clientId: "${DEMO_CLIENT.clientId}", clientSecret: "${DEMO_CLIENT.clientSecret}" },
-  });
-  console.log(await client.groups.list());
+  });${findUser}
+  console.log(await pm.groups.list());
 
 Press Ctrl-C to stop.
 `;

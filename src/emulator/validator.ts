@@ -64,8 +64,25 @@ export class DocumentValidator {
     const query: Record<string, unknown> = {};
     for (const p of op.parameters) {
       if (p.in !== "path" && p.in !== "query") continue;
-      const raw = p.in === "path" ? input.params[p.name] : input.query.get(p.name) ?? undefined;
       const target = p.in === "path" ? params : query;
+      // An array in the query is the parameter repeated (`?f=a&f=b`, form style, exploded).
+      if (p.in === "query" && p.schema.type === "array") {
+        const raws = input.query.getAll(p.name);
+        if (raws.length === 0) {
+          if (p.required) addError(errors, p.name, `The ${p.name} field is required.`);
+          continue;
+        }
+        const items = (p.schema.items ?? {}) as JsonObject;
+        const problems = this.check(p.schemaPointer, raws.map((r) => coerce(r, items)));
+        if (problems.length > 0) {
+          const bad = raws[Number(problems[0]!.instancePath.split("/")[1])] ?? raws.join(",");
+          addError(errors, p.name, parameterMessage(p, bad, problems));
+        } else {
+          target[p.name] = raws.map((r) => coerce(r, items));
+        }
+        continue;
+      }
+      const raw = p.in === "path" ? input.params[p.name] : input.query.get(p.name) ?? undefined;
       if (raw === undefined) {
         if (p.required) addError(errors, p.name, `The ${p.name} field is required.`);
         else if (p.schema.default !== undefined) target[p.name] = p.schema.default;
@@ -191,6 +208,8 @@ function bodyMessage(e: ErrorObject): [string, string] {
     case "pattern":
     case "minLength":
     case "maxLength":
+      // A schema may say how the service words its own format errors (`x-error-message`).
+      if ((e.keyword === "format" || e.keyword === "pattern") && typeof schema["x-error-message"] === "string") return [field, schema["x-error-message"]];
       if (schema.format === "uuid") return [field, `The JSON value could not be converted to System.Guid. Path: ${field}.`];
       if (e.keyword === "minLength") return [field, `The field ${field} must have at least ${String((e.params as { limit?: number }).limit)} characters.`];
       return [field, `The value at ${field} ${e.message ?? "is invalid"}.`];

@@ -55,16 +55,26 @@ describe("npm start", () => {
     expect(base).toBeDefined();
     expect(banner).toMatch(/Client id\s+emulator-demo-client/);
     expect(banner).toMatch(/Client secret\s+emulator-demo-secret/);
-    expect(banner).toMatch(/Scopes\s+PM\.Group PM\.Group\.Read PM\.Group\.Write PM\.RobotAccount PM\.RobotAccount\.Read PM\.RobotAccount\.Write/);
+    expect(banner).toMatch(/Scopes\s+PM\.Group PM\.Group\.Read PM\.Group\.Write PM\.RobotAccount PM\.RobotAccount\.Read PM\.RobotAccount\.Write PM\.User PM\.User\.Read PM\.User\.Write PM\.Directory PM\.Directory\.Read$/m);
     expect(banner).toContain('import { createIdentityClient } from "uipath-identity-toolkit";');
     expect(banner).toContain(`baseUrl: "${base}"`);
 
-    // Run the two printed curl lines exactly as printed.
+    // Run the printed curl lines exactly as printed: the token, then each call after it.
     const curlLines = banner.split("\n").filter((l) => /^\s+(TOKEN=\$\(curl|curl )/.test(l)).map((l) => l.trim());
-    expect(curlLines).toHaveLength(2);
-    const { stdout } = await run("bash", ["-c", curlLines.join("\n")]);
-    const groups = JSON.parse(stdout) as Array<{ name: string }>;
-    expect(groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni"]);
+    expect(curlLines).toHaveLength(3);
+    const [tokenLine, listGroups, readUser] = curlLines as [string, string, string];
+    const groups = JSON.parse((await run("bash", ["-c", `${tokenLine}\n${listGroups}`])).stdout) as Array<{ name: string }>;
+    expect(groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni", "Prefects"]);
+    // Reading a user takes its id only: no partitionGlobalId anywhere in the call.
+    expect(readUser).not.toContain("3fa85f64-5717-4562-b3fc-2c963f66afa6");
+    const ron = JSON.parse((await run("bash", ["-c", `${tokenLine}\n${readUser}`])).stdout) as { userName: string };
+    expect(ron.userName).toBe("ron.weasley@hogwarts.example");
+
+    // The TypeScript snippet builds the client without partitionGlobalId and looks a user up by e-mail.
+    const snippet = banner.slice(banner.indexOf("const pm = createIdentityClient({"), banner.indexOf("Press Ctrl-C"));
+    expect(snippet).not.toContain("partitionGlobalId");
+    expect(snippet).toContain('await pm.users.findByEmail("ron.weasley@hogwarts.example")');
+    expect(snippet).toContain("await pm.groups.list()");
 
     const docs = await fetch(`${new URL(base!).origin}/openapi.json`);
     expect(docs.status).toBe(200);

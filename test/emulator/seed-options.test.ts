@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle, type SeedData } from "../../src/emulator/index.js";
-import { GRYFFINDORS, HARRY, ORG_ID, RON, start, stop } from "./support.js";
+import { GRYFFINDORS, HARRY, HERMIONE, ORG_ID, RON, start, stop } from "./support.js";
 
 let emulator: EmulatorHandle | undefined;
 afterEach(async () => {
@@ -23,8 +23,17 @@ describe("seeds", () => {
     emulator = await start();
     const s = emulator.state();
     expect(s.organization).toEqual({ name: "hogwarts", partitionGlobalId: ORG_ID });
-    expect(s.users.map((u) => u.displayName)).toEqual(["Ron Weasley", "Harry Potter", "Hermione Granger"]);
-    expect(s.groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni"]);
+    expect(s.users.map((u) => u.displayName)).toEqual([
+      "Ron Weasley",
+      "Harry Potter",
+      "Hermione Granger",
+      "Neville Longbottom",
+      "Luna Lovegood",
+      "Ginny Weasley",
+      "Albus Dumbledore",
+      "Draco Malfoy",
+    ]);
+    expect(s.groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni", "Prefects"]);
     expect(s.robotAccounts.find((r) => r.name === "Roby")?.groupIds).toEqual([GRYFFINDORS]);
   });
 
@@ -32,6 +41,8 @@ describe("seeds", () => {
     emulator = await start({ seed: "empty" });
     const s = emulator.state();
     expect(s.groups.map((g) => [g.name, g.type])).toEqual([["Administrators", 0], ["Everyone", 0]]);
+    // The demo's administrators (Albus) are not carried over.
+    expect(s.groups.every((g) => g.members?.length === 0)).toBe(true);
     expect(s.users).toEqual([]);
     expect(s.robotAccounts).toEqual([]);
   });
@@ -48,7 +59,34 @@ describe("seeds", () => {
     expect(emulator.state().groups.map((g) => g.name)).toEqual(["Gryffindors"]);
   });
 
+  it("maps a seeded user's directory entry and optional user fields onto a user", async () => {
+    const seed: SeedData = {
+      users: [
+        // Today's shape: a directory entry only.
+        { objectType: "DirectoryUser", identifier: RON, name: "Ron", email: "ron@hogwarts.example", lastName: "Weasley", city: "London" },
+        // With user fields; first and last name from firstName/surname, which win over name/lastName.
+        { objectType: "DirectoryUser", identifier: HARRY, name: "H", firstName: "Harry", lastName: "P", surname: "Potter", userName: "hpotter", type: "user", isActive: false, invitationAccepted: false, emailConfirmed: false, creationTime: "2020-01-01T00:00:00", lastLoginTime: "2021-01-01T00:00:00Z", legacyId: 42, category: 1, bypassBasicAuthRestriction: true, source: "ministry" },
+        // Neither user name nor e-mail: the id is the user name.
+        { objectType: "DirectoryUser", identifier: HERMIONE.toUpperCase() },
+      ],
+    };
+    emulator = await start({ seed, now: () => Date.parse("2024-01-02T03:04:05Z") });
+    const [ron, harry, hermione] = emulator.state().users;
+    expect(ron).toMatchObject({ id: RON, userName: "ron@hogwarts.example", email: "ron@hogwarts.example", name: "Ron", surname: "Weasley", displayName: "Ron Weasley", type: 0, isActive: true, invitationAccepted: true, emailConfirmed: true, creationTime: "2024-01-02T03:04:05.000Z", lastLoginTime: null, category: 0, city: "London", source: "local" });
+    expect(harry).toMatchObject({ userName: "hpotter", name: "Harry", surname: "Potter", firstName: "Harry", lastName: "Potter", type: 0, isActive: false, invitationAccepted: false, emailConfirmed: false, creationTime: "2020-01-01T00:00:00", lastLoginTime: "2021-01-01T00:00:00Z", legacyId: 42, category: 1, bypassBasicAuthRestriction: true, source: "ministry", email: "" });
+    expect(hermione).toMatchObject({ id: HERMIONE, userName: HERMIONE, email: "", displayName: HERMIONE });
+    // Legacy ids count on from the highest one given.
+    expect(hermione!.legacyId).toBe(43);
+  });
+
   it.each([
+    [{ users: [{ objectType: "DirectoryUser", identifier: RON }, { objectType: "DirectoryUser", identifier: RON.toUpperCase() }] }, `user id ${RON.toUpperCase()} appears twice`],
+    [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "ron" }, { objectType: "DirectoryUser", identifier: HARRY, email: "RON" }] }, "user name 'RON' appears twice"],
+    [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "a", email: "x@y.example" }, { objectType: "DirectoryUser", identifier: HARRY, userName: "b", email: "X@y.example" }] }, "e-mail address 'X@y.example' appears twice"],
+    [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "roby" }], robotAccounts: [{ id: HARRY, name: "Roby" }] }, "robot account name 'Roby' is also a user name"],
+    [{ users: [{ objectType: "DirectoryUser", identifier: RON }], robotAccounts: [{ id: RON, name: "Roby" }] }, `robot account id ${RON} appears twice`],
+    [{ users: [{ objectType: "DirectoryUser", identifier: RON, type: 9 }] }, "/users/0/type"],
+    [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "" }] }, "/users/0/userName"],
     [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1, memberIds: [HARRY] }] }, `group 'G' names unknown user ${HARRY}`],
     [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1 }, { id: GRYFFINDORS, name: "H", type: 1 }] }, `group id ${GRYFFINDORS} appears twice`],
     [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1 }, { id: HARRY, name: "g", type: 1 }] }, "group name 'g' appears twice"],

@@ -8,9 +8,14 @@ import { allScopes, call, GRYFFINDORS, ORG_ID, ROBY, start, stop } from "./suppo
 
 const demo = JSON.parse(readFileSync(new URL("../../src/emulator/demo-seed.json", import.meta.url), "utf8")) as SeedData;
 
-/** The demo data before the walkthrough: the users and alumni, but no Gryffindors and no Roby yet. */
+/** The addresses the page shows for its users (the demo's are `first.last@`), by id. */
+const pageEmails = new Map(
+  (withGuids(SEED_PAYLOADS.find((p) => p.page === "Create a New Local Group" && p.part === "201")!.text) as { members: Array<{ identifier: string; email: string }> }).members.map((m) => [m.identifier, m.email]),
+);
+
+/** The demo data before the walkthrough: the users (with the page's addresses) and alumni, but no Gryffindors and no Roby yet. */
 const beforeWalkthrough: SeedData = {
-  users: demo.users ?? [],
+  users: (demo.users ?? []).map((u) => (pageEmails.has(u.identifier) ? { ...u, email: pageEmails.get(u.identifier)!, userName: pageEmails.get(u.identifier)! } : u)),
   groups: (demo.groups ?? []).filter((g) => g.id !== GRYFFINDORS),
   robotAccounts: (demo.robotAccounts ?? []).filter((r) => r.id !== ROBY).map((r) => ({ ...r, groupIds: (r.groupIds ?? []).filter((g) => g !== GRYFFINDORS) })),
 };

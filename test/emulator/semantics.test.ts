@@ -2,7 +2,7 @@
 // deletes, duplicates, paging, search and sort.
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle } from "../../src/emulator/index.js";
-import { ADMINISTRATORS, ALUMNI, allScopes, call, EVERYONE, GRYFFINDORS, HARRY, HERMIONE, ORG_ID, ROBY, RON, start, stop, UNKNOWN_ID } from "./support.js";
+import { ADMINISTRATORS, ALUMNI, allScopes, call, EVERYONE, GINNY, GRYFFINDORS, HARRY, HERMIONE, LUNA, NEVILLE, ORG_ID, ROBY, RON, start, stop, UNKNOWN_ID } from "./support.js";
 
 let emulator: EmulatorHandle;
 let base: string;
@@ -24,13 +24,14 @@ describe("groups", () => {
       ["Everyone", 0],
       ["Gryffindors", 1],
       ["alumni", 1],
+      ["Prefects", 1],
     ]);
     expect(res.json.every((g: { members: unknown[] }) => g.members.length === 0)).toBe(true);
   });
 
   it("gets one group with its directory users", async () => {
     const res = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}`);
-    expect(res.json.members.map((m: { identifier: string }) => m.identifier)).toEqual([HERMIONE, HARRY, RON]);
+    expect(res.json.members.map((m: { identifier: string }) => m.identifier)).toEqual([HERMIONE, HARRY, RON, NEVILLE, LUNA, GINNY]);
     expect(res.json.members[0]).toMatchObject({ objectType: "DirectoryUser", companyName: "Hogwarts", city: "London", department: "magic", jobTitle: "student" });
   });
 
@@ -88,7 +89,7 @@ describe("groups", () => {
     expect(first.status).toBe(200);
     expect(first.json.name).toBe("Lions");
     expect(first.json.lastModificationTime).toBe("2024-05-01T12:00:00.000Z");
-    expect(first.json.members.map((m: { identifier: string }) => m.identifier)).toEqual([HERMIONE, HARRY]);
+    expect(first.json.members.map((m: { identifier: string }) => m.identifier)).toEqual([HERMIONE, HARRY, NEVILLE, LUNA, GINNY]);
     const again = await api("PUT", `/api/Group/${GRYFFINDORS}`, body);
     expect(again.json.members).toEqual(first.json.members);
   });
@@ -112,25 +113,29 @@ describe("groups", () => {
     const body = { groupIDs: [GRYFFINDORS, ALUMNI, UNKNOWN_ID] };
     expect((await api("DELETE", `/api/Group/${ORG_ID}`, body)).status).toBe(204);
     expect((await api("DELETE", `/api/Group/${ORG_ID}`, body)).status).toBe(204);
-    expect(emulator.state().groups.map((g) => g.name)).toEqual(["Administrators", "Everyone"]);
+    expect(emulator.state().groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Prefects"]);
     expect(emulator.state().robotAccounts.flatMap((r) => r.groupIds ?? [])).toEqual([]);
   });
 
   it("lists members, users and robot accounts, a page at a time", async () => {
     const all = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`);
+    // `type` is the UserType integer, as the live service sends it: 0 a user, 4 a robot account.
     expect(all.json).toEqual({
-      totalCount: 4,
+      totalCount: 7,
       results: [
-        { id: HERMIONE, type: "DirectoryUser" },
-        { id: HARRY, type: "DirectoryUser" },
-        { id: RON, type: "DirectoryUser" },
-        { id: ROBY, type: "DirectoryRobotUser" },
+        { id: HERMIONE, type: 0 },
+        { id: HARRY, type: 0 },
+        { id: RON, type: 0 },
+        { id: NEVILLE, type: 0 },
+        { id: LUNA, type: 0 },
+        { id: GINNY, type: 0 },
+        { id: ROBY, type: 4 },
       ],
     });
-    const page = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=2&skip=2`);
-    expect(page.json).toEqual({ totalCount: 4, results: [{ id: RON, type: "DirectoryUser" }, { id: ROBY, type: "DirectoryRobotUser" }] });
+    const page = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=2&skip=5`);
+    expect(page.json).toEqual({ totalCount: 7, results: [{ id: GINNY, type: 0 }, { id: ROBY, type: 4 }] });
     const none = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=0`);
-    expect(none.json).toEqual({ totalCount: 4, results: [] });
+    expect(none.json).toEqual({ totalCount: 7, results: [] });
   });
 });
 
@@ -177,7 +182,7 @@ describe("robot accounts", () => {
     expect(res.json).toMatchObject({ name: "Fawkes", displayName: "Fawkes", lastLoginTime: null, groupIds: [ALUMNI, GRYFFINDORS] });
     expect(res.json.id).toMatch(/^[0-9a-f-]{36}$/);
     const members = await api("GET", `/api/Group/${ORG_ID}/${ALUMNI}/Members`);
-    expect(members.json.results).toContainEqual({ id: res.json.id, type: "DirectoryRobotUser" });
+    expect(members.json.results).toContainEqual({ id: res.json.id, type: 4 });
     const dup = await api("POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "fawkes" });
     expect(dup.status).toBe(400);
     expect(dup.headers.get("content-type")).toContain("application/json");
@@ -196,7 +201,7 @@ describe("robot accounts", () => {
     const kept = await api("PUT", `/api/RobotAccount/${ROBY}`, { partitionGlobalId: ORG_ID, displayName: null, groupIDsToRemove: [GRYFFINDORS] });
     expect(kept.json).toMatchObject({ displayName: "Roby", groupIds: [ALUMNI] });
     const gryffindors = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`);
-    expect(gryffindors.json.totalCount).toBe(3);
+    expect(gryffindors.json.totalCount).toBe(6);
   });
 
   it("deletes one or many; the group loses the member", async () => {
@@ -204,7 +209,7 @@ describe("robot accounts", () => {
     expect((await api("GET", `/api/RobotAccount/${ORG_ID}/${ROBY}`)).status).toBe(404);
     expect((await api("DELETE", `/api/RobotAccount/${ORG_ID}/${ROBY}`)).status).toBe(404);
     expect((await api("PUT", `/api/RobotAccount/${ROBY}`, { partitionGlobalId: ORG_ID })).status).toBe(404);
-    expect((await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`)).json.totalCount).toBe(3);
+    expect((await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`)).json.totalCount).toBe(6);
     const bulk = await api("DELETE", `/api/RobotAccount/${ORG_ID}`, { robotAccountIDs: [ROBY, UNKNOWN_ID, "d4b8f2a0-3c7e-4f91-8a25-8b6d1e4f9923"] });
     expect(bulk.status).toBe(204);
     expect(emulator.state().robotAccounts.map((r) => r.name)).toEqual(["Hedwig", "Buckbeak"]);

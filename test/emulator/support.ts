@@ -2,7 +2,25 @@
 import { expect } from "@jest/globals";
 import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../src/emulator/index.js";
 
-export { ADMINISTRATORS, ALUMNI, EVERYONE, GRYFFINDORS, HARRY, HERMIONE, ORG as ORG_ID, RON, ROBY, UNKNOWN_ID } from "../fixtures/walkthrough.js";
+export {
+  ADMINISTRATORS,
+  ALBUS,
+  ALUMNI,
+  DRACO,
+  EMAILS,
+  EVERYONE,
+  GINNY,
+  GRYFFINDORS,
+  HARRY,
+  HERMIONE,
+  LUNA,
+  NEVILLE,
+  ORG as ORG_ID,
+  PREFECTS,
+  RON,
+  ROBY,
+  UNKNOWN_ID,
+} from "../fixtures/walkthrough.js";
 
 export { DEMO_CLIENT, PM_SCOPES };
 

@@ -75,6 +75,19 @@ describe("request validation", () => {
     expect(Object.keys(notAnObject.json.errors)).toEqual(["$"]);
   });
 
+  it("words a format or pattern error as the schema's x-error-message says, for any field", async () => {
+    expectValidationProblem(await api("POST", "/api/User", { body: { partitionGlobalId: ORG_ID, userName: "x", email: "no-at-sign" } }), {
+      "$.email": ["The field Email is invalid."],
+    });
+    // Generic: a copy of the document that gives the group name a pattern and its own message.
+    const doc = loadBundledDocument() as { components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> } };
+    Object.assign(doc.components.schemas.CreateGroup!.properties.name!, { pattern: "^[A-Z]", "x-error-message": "The field Name must start with a capital." });
+    await stop(emulator);
+    emulator = await start({ document: doc });
+    const res = await call(emulator.baseUrl(), "POST", "/api/Group", { token: allScopes(emulator), body: { partitionGlobalId: ORG_ID, id: ROBY, name: "slytherins" } });
+    expectValidationProblem(res, { "$.name": ["The field Name must start with a capital."] });
+  });
+
   it("refuses a body naming another organization", async () => {
     const other = "11111111-2222-4333-8444-555555555555";
     const res = await api("POST", "/api/RobotAccount", { body: { partitionGlobalId: other, name: "Stray" } });

@@ -1,5 +1,5 @@
 // Property: whatever request arrives (any method, path, query, headers and body), the emulator
-// answers it with a status below 500 and stays up. Requests go out through node:http so paths
+// answers it with a status below 500, within the contract, and stays up. Requests go out through node:http so paths
 // reach the server exactly as written, without a URL parser tidying them first.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
@@ -12,8 +12,9 @@ let token: string;
 let port: number;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seed: "demo", rateLimit: false });
-  token = emulator.issueToken({ scopes: ["PM.Group", "PM.RobotAccount"] });
+  // Every answer is also checked against the contract (violations are asserted at the end).
+  emulator = await startEmulator({ seed: "demo", rateLimit: false, validateResponses: true });
+  token = emulator.issueToken({ scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"] });
   port = emulator.port;
 });
 afterAll(() => emulator.close());
@@ -41,26 +42,28 @@ function send(r: Sent): Promise<{ status: number; body: string }> {
 const GRYFFINDORS = "9d2f6a41-0c3b-4e57-8a1d-6b7c2e0f1a01";
 const ROBY = "c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812";
 const ADMINISTRATORS = "0e4b2a6c-7d1f-4a39-8c50-2f6e9b1d0a00";
+const RON = "1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103";
+const HARRY = "7a2e9c4b-1f6d-4b38-a0c5-3e8d2f6b3107";
 
 /** A path segment: a known id, a GUID, text (encoded), or something raw and awkward. */
 const segment = fc.oneof(
-  fc.constantFrom(ORG_ID, GRYFFINDORS, ROBY, ADMINISTRATORS, ORG_ID.toUpperCase()),
+  fc.constantFrom(ORG_ID, GRYFFINDORS, ROBY, ADMINISTRATORS, RON, ORG_ID.toUpperCase()),
   fc.uuid(),
   fc.string({ maxLength: 20 }).map(encodeURIComponent),
   fc.string({ unit: "grapheme", maxLength: 8 }).map((s) => encodeURIComponent(s)),
-  fc.constantFrom("", ".", "..", "%", "%zz", "%00", "%2F", "Members", "members", "connect", "token", "api", "x".repeat(300)),
+  fc.constantFrom("", ".", "..", "%", "%zz", "%00", "%2F", "Members", "members", "connect", "token", "api", "users", "BulkCreate", "InviteUsers", "Search", ".well-known", "openid-configuration", "jwks", "x".repeat(300)),
 );
 
 const path = fc
   .tuple(
     fc.constantFrom("/hogwarts/identity_", "/identity_", "/identity", "/HOGWARTS/identity_", "/nowhere/identity_", "", "/"),
-    fc.constantFrom("/api/Group", "/api/RobotAccount", "/api/group", "/api/robotaccount", "/api/Setting", "/connect/token", "/api", ""),
+    fc.constantFrom("/api/Group", "/api/RobotAccount", "/api/User", "/api/user/users", "/api/Directory/Search", "/api/Directory/BulkResolveByName", "/api/group", "/api/robotaccount", "/api/Setting", "/connect/token", "/.well-known/openid-configuration", "/api", ""),
     fc.array(segment, { maxLength: 4 }),
     fc.option(
       fc.array(
         fc.tuple(
-          fc.constantFrom("top", "skip", "searchTerm", "sortBy", "sortOrder", "x", "top[]"),
-          fc.oneof(fc.constantFrom("0", "1", "1000", "1001", "-1", "1e3", "asc", "desc", "name", "", "NaN"), fc.string({ maxLength: 10 }).map(encodeURIComponent)),
+          fc.constantFrom("top", "skip", "searchTerm", "sortBy", "sortOrder", "startsWith", "entityType", "sourceFilter", "x", "top[]"),
+          fc.oneof(fc.constantFrom("0", "1", "1000", "1001", "-1", "1e3", "asc", "desc", "name", "UserName", "", "NaN", "user", "robot", "localUsers", "robotAccounts"), fc.string({ maxLength: 10 }).map(encodeURIComponent)),
         ),
         { maxLength: 4 },
       ),
@@ -89,10 +92,20 @@ const body = fc.oneof(
         directoryUserMemberIDs: fc.oneof(fc.array(fc.uuid(), { maxLength: 2 }), fc.string()),
         groupIDs: fc.oneof(fc.array(fc.oneof(fc.uuid(), fc.constant(ADMINISTRATORS)), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
         robotAccountIDs: fc.oneof(fc.array(fc.uuid(), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        userName: fc.oneof(fc.constantFrom("ron.weasley@hogwarts.example", "Roby", "filch", "a b", ""), fc.emailAddress(), fc.jsonValue({ maxDepth: 1 })),
+        email: fc.oneof(fc.constantFrom("", "harry.potter@hogwarts.example", "nope"), fc.emailAddress(), fc.jsonValue({ maxDepth: 1 })),
+        userIds: fc.oneof(fc.array(fc.oneof(fc.uuid(), fc.constant(RON)), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        users: fc.oneof(fc.array(fc.record({ userName: fc.oneof(fc.string({ maxLength: 8 }), fc.emailAddress()), email: fc.oneof(fc.emailAddress(), fc.constant("")), id: fc.oneof(fc.uuid(), fc.constant(HARRY)) }, { requiredKeys: [] }), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        entityNames: fc.oneof(fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("Gryffindors", "ron.weasley@hogwarts.example")), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        entityType: fc.oneof(fc.constantFrom("user", "group", "application", "robot"), fc.jsonValue({ maxDepth: 1 })),
+        extensionUserAttributesToAddOrUpdate: fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), fc.jsonValue({ maxDepth: 1 })),
       },
       { requiredKeys: [] },
     )
     .map((o) => JSON.stringify(o)),
+  fc
+    .array(fc.record({ email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 6 })), redirectUrl: fc.oneof(fc.constant(`https://cloud.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID}`), fc.webUrl()), groupIDs: fc.array(fc.oneof(fc.uuid(), fc.constant(GRYFFINDORS)), { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 3 })
+    .map((a) => JSON.stringify(a)),
   fc.constantFrom("grant_type=client_credentials&client_id=emulator-demo-client&client_secret=x&scope=PM.Group", "{", "[]", "null", "\u0000"),
 );
 
@@ -121,6 +134,17 @@ const TEMPLATES: Array<[string, string]> = [
   ["PUT", "/api/RobotAccount/{robot}"],
   ["DELETE", "/api/RobotAccount/{org}/{robot}"],
   ["DELETE", "/api/RobotAccount/{org}"],
+  ["GET", "/api/User/users/{org}"],
+  ["GET", "/api/User/{user}"],
+  ["POST", "/api/User"],
+  ["POST", "/api/User/BulkCreate"],
+  ["POST", "/api/User/InviteUsers"],
+  ["PUT", "/api/User/{user}"],
+  ["DELETE", "/api/User/{user}"],
+  ["DELETE", "/api/User"],
+  ["GET", "/api/Directory/Search/{org}"],
+  ["POST", "/api/Directory/BulkResolveByName/{org}"],
+  ["GET", "/.well-known/openid-configuration"],
   ["POST", "/connect/token"],
 ];
 const slot = (known: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 6 }, fc.uuid(), segment);
@@ -131,13 +155,14 @@ const plausible = fc
     org: slot([ORG_ID]),
     group: slot([GRYFFINDORS, ADMINISTRATORS]),
     robot: slot([ROBY]),
-    query: fc.constantFrom("", "?top=5&skip=0", "?top=1001", "?skip=-1", "?searchTerm=Roby&sortBy=name&sortOrder=desc", "?sortOrder=up", "?top=abc"),
+    user: slot([RON, HARRY]),
+    query: fc.constantFrom("", "?top=5&skip=0", "?top=1001", "?skip=-1", "?searchTerm=Roby&sortBy=name&sortOrder=desc", "?sortOrder=up", "?top=abc", "?searchTerm=weasley&sortBy=UserName", "?startsWith=r&sourceFilter=localUsers&sourceFilter=robotAccounts", "?startsWith=g&entityType=group", "?startsWith=&sourceFilter=nope"),
     headers,
     body: fc.oneof({ arbitrary: body, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 }),
   })
-  .map(({ template: [method, t], layout, org, group, robot, query, headers: h, body: b }) => ({
+  .map(({ template: [method, t], layout, org, group, robot, user, query, headers: h, body: b }) => ({
     method,
-    path: `${layout}${t.replace("{org}", org).replace("{group}", group).replace("{robot}", robot)}${query}`,
+    path: `${layout}${t.replace("{org}", org).replace("{group}", group).replace("{robot}", robot).replace("{user}", user)}${query}`,
     headers: h,
     // Node's client refuses a body on GET and HEAD.
     body: method === "GET" ? undefined : b,
@@ -149,6 +174,7 @@ const chaotic = fc
 describe("emulator under arbitrary requests", () => {
   it("never answers 5xx and never falls over", async () => {
     const statuses = new Map<number, number>();
+    let usersAndDirectoryOk = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof(plausible, chaotic), async (r) => {
         const sentHeaders: Record<string, string> = {};
@@ -157,6 +183,7 @@ describe("emulator under arbitrary requests", () => {
         expect(answer.status).toBeGreaterThanOrEqual(200);
         expect(answer.status).toBeLessThan(500);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        if (answer.status < 300 && /\/api\/(User|Directory)\//i.test(r.path)) usersAndDirectoryOk++;
       }),
       { numRuns: 1000, seed: 60606 },
     );
@@ -164,8 +191,12 @@ describe("emulator under arbitrary requests", () => {
     const reached = [200, 201, 204, 400, 404, 409].reduce((n, s) => n + (statuses.get(s) ?? 0), 0);
     expect(reached).toBeGreaterThan(300);
     expect((statuses.get(200) ?? 0) + (statuses.get(201) ?? 0) + (statuses.get(204) ?? 0)).toBeGreaterThan(20);
+    // The user and directory operations were among those reached.
+    expect(usersAndDirectoryOk).toBeGreaterThan(10);
     // Still alive, and still serving its data.
     const alive = await send({ method: "GET", path: `/hogwarts/identity_/api/Group/${ORG_ID}`, headers: { authorization: `Bearer ${token}` } });
     expect(alive.status).toBe(200);
+    // No answer broke the contract.
+    expect(emulator.violations).toEqual([]);
   });
 });

@@ -1,0 +1,102 @@
+// Groups and their members. Members named from the group side may be users or robot accounts
+// (UiPath documents user ids only; UiPathOrch relies on robot ids working live): a user's
+// membership is kept on the group, a robot account's on the robot account.
+import type { components } from "../../generated/schema.js";
+import { lower, sortIds, sameName, unique, type GroupRecord, type OrganizationData } from "./data.js";
+import { conflict, invalid } from "./errors.js";
+import { groupView } from "./views.js";
+
+type Schemas = components["schemas"];
+
+/** The UserType integers the members endpoint sends (the live service's encoding; 4 for robots is inferred). */
+const MEMBER_TYPE = { user: 0, robotAccount: 4 } as const;
+
+export class GroupOperations {
+  constructor(private readonly data: OrganizationData) {}
+
+  list(): Schemas["Group"][] {
+    // The list leaves members out, as the service does; the members endpoint has them.
+    return [...this.data.groups.values()].map((g) => groupView(this.data, g, false));
+  }
+
+  get(id: string): Schemas["Group"] {
+    return groupView(this.data, this.data.requireGroup(id), true);
+  }
+
+  create(body: Schemas["CreateGroup"]): Schemas["Group"] {
+    const id = lower(body.id);
+    if (this.data.groups.has(id)) throw conflict(`A group with id '${id}' already exists.`);
+    this.assertNameFree(body.name);
+    const members = this.members(body.directoryUserMemberIDs ?? [], "directoryUserMemberIDs");
+    const record: GroupRecord = { id, name: body.name, type: 1, creationTime: this.data.timestamp(), lastModificationTime: null, userIds: new Set(members.users) };
+    this.data.groups.set(id, record);
+    this.joinRobots(members.robots, id);
+    return groupView(this.data, record, true);
+  }
+
+  update(id: string, body: Schemas["UpdateGroup"]): Schemas["Group"] {
+    const group = this.data.requireGroup(id);
+    if (group.type === 0) throw conflict(`The built-in group '${group.name}' cannot be changed.`);
+    this.assertNameFree(body.name, group.id);
+    const add = this.members(body.directoryUserIDsToAdd ?? [], "directoryUserIDsToAdd");
+    // Removing someone who is not a member (or does not exist) changes nothing.
+    const remove = new Set((body.directoryUserIDsToRemove ?? []).map(lower));
+    group.name = body.name;
+    for (const u of add.users) if (!remove.has(u)) group.userIds.add(u);
+    for (const u of remove) group.userIds.delete(u);
+    this.joinRobots(add.robots.filter((r) => !remove.has(r)), group.id);
+    for (const robot of this.data.robots.values()) if (remove.has(robot.id)) robot.groupIds = robot.groupIds.filter((g) => g !== group.id);
+    group.lastModificationTime = this.data.timestamp();
+    return groupView(this.data, group, true);
+  }
+
+  delete(id: string): void {
+    this.deleteById([this.data.requireGroup(id).id]);
+  }
+
+  /** Unknown ids are ignored; a built-in group among them stops the whole call. */
+  deleteMany(ids: string[]): void {
+    this.deleteById(unique(ids.map(lower)).filter((id) => this.data.groups.has(id)));
+  }
+
+  listMembers(id: string, top: number, skip: number): Schemas["GroupMemberPage"] {
+    const group = this.data.requireGroup(id);
+    const all = [
+      ...[...group.userIds].map((u) => ({ id: u, type: MEMBER_TYPE.user })),
+      ...[...this.data.robots.values()].filter((r) => r.groupIds.includes(group.id)).map((r) => ({ id: r.id, type: MEMBER_TYPE.robotAccount })),
+    ];
+    return { totalCount: all.length, results: all.slice(skip, skip + top) };
+  }
+
+  private deleteById(ids: string[]): void {
+    const builtIn = ids.map((id) => this.data.groups.get(id)!).find((g) => g.type === 0);
+    if (builtIn) throw conflict(`The built-in group '${builtIn.name}' cannot be deleted.`);
+    const gone = new Set(ids);
+    for (const id of ids) this.data.groups.delete(id);
+    for (const robot of this.data.robots.values()) robot.groupIds = robot.groupIds.filter((g) => !gone.has(g));
+  }
+
+  /** Splits member ids into users and robot accounts; an id that is neither is 400, keyed by the field. */
+  private members(ids: string[], field: string): { users: string[]; robots: string[] } {
+    const users: string[] = [];
+    const robots: string[] = [];
+    for (const id of unique(ids.map(lower))) {
+      if (this.data.users.has(id)) users.push(id);
+      else if (this.data.robots.has(id)) robots.push(id);
+      else throw invalid(field, `No directory user or robot account with id '${id}'.`);
+    }
+    return { users, robots };
+  }
+
+  private joinRobots(robotIds: string[], groupId: string): void {
+    for (const id of robotIds) {
+      const robot = this.data.robots.get(id)!;
+      robot.groupIds = sortIds(unique([...robot.groupIds, groupId]));
+    }
+  }
+
+  private assertNameFree(name: string, except?: string): void {
+    const clash = [...this.data.groups.values()].find((g) => g.id !== except && sameName(g.name, name));
+    if (clash) throw conflict(`A group named '${clash.name}' already exists.`);
+  }
+}
