@@ -42,8 +42,8 @@ export function createOrganizationSource(clientDefault: string | undefined, toke
         if (claimed !== undefined && claimed !== given.toLowerCase()) {
           throw new IdentityInputError(
             "partitionGlobalId",
-            `partitionGlobalId ${given} is not the organization the access token was issued for (its prt_id is ${claimed}); ` +
-              "leave partitionGlobalId out to use the token's organization, or use credentials of the other organization",
+            `partitionGlobalId ${given} is not the token's organization (prt_id ${claimed}): ` +
+              "leave it out, or use that organization's credentials",
           );
         }
         return given;

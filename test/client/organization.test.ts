@@ -68,8 +68,8 @@ describe("the organization from the token", () => {
     expect(error).toBeInstanceOf(IdentityInputError);
     expect((error as IdentityInputError).field).toBe("partitionGlobalId");
     expect((error as Error).message).toBe(
-      `partitionGlobalId ${OTHER_ORG} is not the organization the access token was issued for (its prt_id is ${ORG}); ` +
-        "leave partitionGlobalId out to use the token's organization, or use credentials of the other organization",
+      `partitionGlobalId ${OTHER_ORG} is not the token's organization (prt_id ${ORG}): ` +
+        "leave it out, or use that organization's credentials",
     );
     expect(s.apiRequests).toHaveLength(1);
   });

@@ -70,6 +70,16 @@ describe('request samples in the contract (what the rendered docs show)', () => 
 
     // An order in which each sample's ids exist (or are free) when it runs, on the demo data.
     const order: Array<[string, number]> = [
+      ['listUsers', 200],
+      ['getUser', 200],
+      ['createUser', 200],
+      ['createUsers', 200],
+      ['inviteUsers', 200],
+      ['updateUser', 200],
+      ['searchDirectory', 200],
+      ['resolveDirectoryNames', 200],
+      ['deleteUser', 204],
+      ['deleteUsers', 204],
       ['listGroups', 200],
       ['getGroup', 200],
       ['listGroupMembers', 200],

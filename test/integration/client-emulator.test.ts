@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createIdentityClient, IdentityInputError, type IdentityClientOptions } from '../../src/client/index.js';
 import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
 import { startPrism, type PrismServer } from '../helpers/prism.js';
-import { failure, GRYFFINDORS, ORG, walkThrough } from './scenario.js';
+import { failure, GRYFFINDORS, ORG, walkThrough, walkThroughUsers } from './scenario.js';
 
 let emulator: EmulatorHandle | undefined;
+const ALL_SCOPES = ['PM.Group', 'PM.RobotAccount', 'PM.User', 'PM.Directory'];
 
 async function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   emulator = await startEmulator({ seed: 'demo', validateResponses: true, rateLimit: false, ...options });
@@ -15,7 +16,7 @@ function client(e: EmulatorHandle, options: Partial<IdentityClientOptions> = {})
   return createIdentityClient({
     baseUrl: e.baseUrl(),
     partitionGlobalId: ORG,
-    credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret },
+    credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, scopes: ALL_SCOPES },
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
     rateLimit: false,
     ...options,
@@ -32,6 +33,28 @@ afterEach(async () => {
 describe('the client against the emulator', () => {
   it('walks every Group and Robot Account method with client credentials', async () => {
     await walkThrough(client(await start()));
+  });
+
+  it('walks every User and Directory method', async () => {
+    await walkThroughUsers(client(await start()));
+  });
+
+  it('needs no partitionGlobalId: the organization comes from the token, for the whole walkthrough', async () => {
+    const e = await start();
+    const requests: string[] = [];
+    const pm = client(e, { partitionGlobalId: undefined, onRequest: (ev) => requests.push(`${ev.method} ${new URL(ev.url).pathname}`) });
+    await walkThrough(pm);
+    await walkThroughUsers(pm);
+    // One token for everything: reading the organization from it cost no request of its own.
+    expect(requests.filter((r) => r.endsWith('/connect/token'))).toEqual(['POST /hogwarts/identity_/connect/token']);
+  });
+
+  it('refuses a partitionGlobalId that names another organization than the token', async () => {
+    const e = await start();
+    const pm = client(e, { partitionGlobalId: undefined });
+    await pm.groups.list();
+    const err = await pm.groups.list({ partitionGlobalId: '8b1d5e2f-3c4a-4b6d-9e7f-0a1b2c3d4e5f' }).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(IdentityInputError);
   });
 
   it.each([
@@ -160,6 +183,8 @@ describe('the client through Prism, a validating proxy, in front of the emulator
       },
     });
     await walkThrough(pm);
+    // Prism's address has no organization segment to build the default accept link from.
+    await walkThroughUsers(pm, { acceptLink: `${e.url}/portal_/acceptInvite?organizationId=${ORG}&organizationName=hogwarts&language=en` });
     expect(violations).toEqual([]);
     expect(prism.output()).not.toMatch(/violation/i);
     // The walkthrough really went through Prism, error answers included.

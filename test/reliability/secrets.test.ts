@@ -133,6 +133,31 @@ describe("no secret or token reaches errors, logs or the console", () => {
     }
   });
 
+  it("users and directory calls, including a password the server echoes back", async () => {
+    const PASSWORD = "zq-PASSWORD-9d2c5a7e-canary";
+    const echoAll = `${echo} password ${PASSWORD}`;
+    const answers: Array<(res: ServerResponse) => void> = [
+      (res) => reply(res, 400, { succeeded: false, errors: [{ code: "PasswordTooWeak", description: echoAll }] }),
+      (res) => reply(res, 200, { succeeded: false, errors: [{ code: echoAll, description: echoAll }] }),
+      (res) => reply(res, 400, { title: "One or more validation errors occurred.", errors: { password: [echoAll], [PASSWORD]: [echoAll] } }),
+      (res) => reply(res, 500, echoAll),
+    ];
+    for (const answer of answers) {
+      use(goodToken, (_, res) => answer(res));
+      const c = client();
+      expect(await run(() => c.users.create({ userName: "filch", password: PASSWORD }))).toBe("error");
+      expect(await run(() => c.users.update(ROBOT_ID, { password: PASSWORD }))).toBe("error");
+      expect(await run(() => c.users.createMany({ users: [{ userName: "filch" }] }))).toBe("error");
+      expect(await run(() => c.users.invite([{ email: "dean@hogwarts.example", redirectUrl: "https://x.example/" }]))).toBe("error");
+      // A 200 body is a (strange) answer for a lookup, not an error: only what it prints matters here.
+      await run(() => c.directory.resolve(["ron"], "user"));
+      expect(await run(() => c.users.findByEmail("ron@hogwarts.example"))).toBe("error");
+    }
+    // The password was sent (so the scan is not vacuous), and appears nowhere a caller can see.
+    expect(server.arrivals.some((a) => a.body.includes(PASSWORD))).toBe(true);
+    expect(captured.filter((text) => text.includes(PASSWORD))).toEqual([]);
+  });
+
   it("a 401 that makes the client renew its token", async () => {
     // Each token request gets a new token (both start with TOKEN, so the scan covers both).
     let issued = 0;
