@@ -195,13 +195,15 @@ const MAX_TEXT = 300;
  * without an `errors` map), the bare `errors` map, `{errorMessage}`, an IdentityResult's
  * `errors[]`, OAuth's `{error, error_description}`, plain text, or nothing.
  */
-export function parseErrorBody(body: unknown): ParsedErrorBody {
+export function parseErrorBody(body: unknown, redact: (text: string) => string = (t) => t): ParsedErrorBody {
+  // Scrubbed before shortening: a secret cut in half by the shortening would no longer match.
+  const truncate = (text: string): string => shorten(redact(text));
   if (body === undefined || body === null) return {};
   if (typeof body === "string") {
     const text = body.trim();
     if (text === "") return {};
     const parsed = tryJson(text);
-    if (parsed !== undefined) return parseErrorBody(parsed);
+    if (parsed !== undefined) return parseErrorBody(parsed, redact);
     return { message: looksLikeHtml(text) ? "(an HTML page)" : truncate(text.replace(/\s+/g, " ")) };
   }
   if (typeof body !== "object" || Array.isArray(body)) return { message: truncate(JSON.stringify(body)) };
@@ -306,7 +308,7 @@ export interface ResponseErrorContext {
 /** Builds the error for a non-2xx answer whose body has already been read. */
 export function errorFromResponse(response: Response, body: unknown, ctx: ResponseErrorContext): IdentityApiError {
   const status = response.status;
-  const parsed = parseErrorBody(body);
+  const parsed = parseErrorBody(body, ctx.redact);
   const serverMessage = parsed.message === undefined ? undefined : ctx.redact(parsed.message);
   const ids = requestIdsFromHeaders(response.headers);
   const scopes = status === 403 ? parseScopeMessage(serverMessage) : {};
@@ -355,6 +357,6 @@ function looksLikeHtml(text: string): boolean {
   return /^<(!doctype|html|head|body)/i.test(text);
 }
 
-function truncate(text: string): string {
+function shorten(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
