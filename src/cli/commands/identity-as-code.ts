@@ -257,7 +257,7 @@ export function budgetLine(byMethod: Record<string, number>, rateLimit: RateLimi
     // The first `budget` go at once; each further full budget waits for a window to pass.
     totalMs += Math.max(0, Math.ceil(n / budget) - 1) * windowMs;
   }
-  const per = formatDuration(windowMs).replace("<1s", `${windowMs} ms`);
+  const per = windowMs % 60_000 === 0 ? `${windowMs / 60_000} min` : windowMs % 1000 === 0 ? `${windowMs / 1000} s` : `${windowMs} ms`;
   return `Requests: ${counts}. At the budgets (${limits.join(", ")} per ${per}) they need ${totalMs === 0 ? "no waiting" : `at least ${formatDuration(totalMs)}`}.`;
 }
 

@@ -351,11 +351,13 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
   }
 
   steps.sort((a, b) => STEP_PHASE[a.kind] - STEP_PHASE[b.kind]);
-  changes.sort((a, b) => ORDER[a.op] - ORDER[b.op]);
+  // Terraform's order: additions, changes, removals; within each, groups, robot accounts, users.
+  changes.sort((a, b) => ORDER[a.op] - ORDER[b.op] || KINDS[a.what] - KINDS[b.what]);
   return { plan: { changes, steps, notes }, problems };
 }
 
 const ORDER = { "+": 0, "~": 1, "-": 2 } as const;
+const KINDS = { group: 0, "robot account": 1, user: 2 } as const;
 
 /** Terraform's closing line. */
 export function summary(plan: Plan): { add: number; change: number; remove: number } {

@@ -215,6 +215,11 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
         else if (nearest.length < 5) nearest.push(user);
       }
       if (matches.length === 1) return matches[0] as User;
+      const local = wanted.split("@")[0] ?? "";
+      if (matches.length === 0 && nearest.length === 0 && local !== "" && local !== wanted) {
+        // Nothing contains the whole address: the part before the @ finds who was probably meant.
+        nearest.push(...(await listPage({ search: local, top: 5 }, options)).results);
+      }
       const kind = matches.length === 0 ? "not_found" : "ambiguous";
       throw new IdentityLookupError(kind, "user", wanted, (kind === "ambiguous" ? matches : nearest).map(candidate), "e-mail address");
     },
