@@ -20,7 +20,9 @@ export function formatDuration(ms: number): string {
 }
 
 export function createProgress(ctx: CliContext, total: number, title: string): ProgressReporter {
-  const animated = ctx.io.stderr.isTTY === true && !ctx.io.env.CI;
+  // A terminal that reports no width (a bare pseudo-terminal) cannot draw a bar: plain lines then.
+  const columns = (ctx.io.stderr as { columns?: number }).columns ?? 0;
+  const animated = ctx.io.stderr.isTTY === true && !ctx.io.env.CI && columns > 20;
   if (!animated) {
     const width = String(total).length;
     return {

@@ -62,6 +62,12 @@ export interface IdentityClient {
   unwrap<D>(result: FetchResult<D>): D;
   /** The API base URL in use. */
   readonly baseUrl: string;
+  /**
+   * How long the client-side rate limiter will hold back `count` more requests of this method
+   * (GET, POST, PUT, PATCH, DELETE), by its schedule: an ETA for long jobs. 0 without limits;
+   * undefined when the budget is shared elsewhere (Redis) and the schedule is not known here.
+   */
+  rateLimitDelayMs(method: string, count: number): number | undefined;
 }
 
 export function createIdentityClient(options: IdentityClientOptions): IdentityClient {
@@ -79,21 +85,22 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const baseFetch: FetchFunction = options.fetch ?? ((request) => globalThis.fetch(request));
 
   let tokens: TokenSource | undefined;
+  const limiter =
+    options.rateLimit === false
+      ? undefined
+      : options.rateLimit?.redis !== undefined
+        ? // The organization may come from the token, known only once one is fetched (before any booking).
+          createRedisRateLimiter(options.rateLimit, () =>
+            organization.resolve(undefined).then(
+              (id) => defaultRateLimitKey(baseUrl, id),
+              () => defaultRateLimitKey(baseUrl, partitionGlobalId),
+            ),
+          )
+        : createRateLimiter(options.rateLimit ?? {});
   const transport = createTransport({
     fetch: baseFetch,
     tokens: () => tokens as TokenSource,
-    limiter:
-      options.rateLimit === false
-        ? undefined
-        : options.rateLimit?.redis !== undefined
-          ? // The organization may come from the token, known only once one is fetched (before any booking).
-            createRedisRateLimiter(options.rateLimit, () =>
-              organization.resolve(undefined).then(
-                (id) => defaultRateLimitKey(baseUrl, id),
-                () => defaultRateLimitKey(baseUrl, partitionGlobalId),
-              ),
-            )
-          : createRateLimiter(options.rateLimit ?? {}),
+    limiter,
     retry: resolveRetryPolicy(options.retry),
     timeoutMs,
     clientSignal: options.signal,
@@ -122,5 +129,6 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     raw,
     unwrap: (result) => unwrap(result, redact),
     baseUrl,
+    rateLimitDelayMs: (method, count) => (limiter === undefined ? 0 : limiter.delayMs?.(method, count)),
   };
 }

@@ -59,6 +59,12 @@ export const AUTOMATION_CLOUD_RATE_LIMITS = {
 export interface RateLimiter {
   /** Waits (abortably) until a send of this method fits the budget, then books it. */
   acquire(method: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * How long from now until `count` more sends of this method would all have been let through,
+   * by this limiter's own schedule (0 when they fit at once). A limiter whose bookings live
+   * elsewhere (a shared store) may not know, and leaves it out.
+   */
+  delayMs?(method: string, count: number): number;
 }
 
 export interface Clock {
@@ -85,6 +91,20 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   const logs = new Map<string, number[]>();
 
   return {
+    delayMs(method, count) {
+      const budget = budgets[method.toUpperCase()];
+      if (budget === undefined || count <= 0) return 0;
+      const now = clock.now();
+      // Each send after the budget's first `budget` waits for the one `budget` places before it
+      // to leave the window: play the queue forward from the sends already booked.
+      const starts = (logs.get(method.toUpperCase()) ?? []).filter((t) => t > now - holdMs);
+      const booked = starts.length;
+      for (let k = 0; k < count; k++) {
+        const i = booked + k;
+        starts.push(i < budget ? now : Math.max(now, (starts[i - budget] as number) + holdMs));
+      }
+      return (starts.at(-1) as number) - now;
+    },
     async acquire(method, signal) {
       const key = method.toUpperCase();
       const budget = budgets[key];

@@ -41,6 +41,26 @@ function busiestWindow(times: number[], windowMs: number): number {
 }
 
 describe("the limiter", () => {
+  it("knows its own schedule: how long until n more sends have all gone (the ETA of long jobs)", async () => {
+    const fake = fakeClock();
+    const limiter = createRateLimiter({ windowMs: 1000, budgets: { PUT: 3 }, marginMs: 50 }, fake.clock);
+    expect(limiter.delayMs!("PUT", 3)).toBe(0);
+    expect(limiter.delayMs!("PUT", 4)).toBe(1050);
+    expect(limiter.delayMs!("PUT", 7)).toBe(2100);
+    expect(limiter.delayMs!("GET", 1000)).toBe(0);
+    // With two sends booked at 0, the schedule moves: the third fits now, the fourth waits.
+    await limiter.acquire("PUT");
+    await limiter.acquire("PUT");
+    expect(limiter.delayMs!("PUT", 1)).toBe(0);
+    expect(limiter.delayMs!("PUT", 2)).toBe(1050);
+    // And it agrees with what acquire then does.
+    const granted: number[] = [];
+    const all = Promise.all(Array.from({ length: 5 }, () => limiter.acquire("PUT").then(() => granted.push(fake.now()))));
+    await fake.run();
+    await all;
+    expect(Math.max(...granted)).toBe(2100);
+  });
+
   it("holds a concurrent burst to the budget in every window", async () => {
     const fake = fakeClock();
     const limiter = createRateLimiter({ windowMs: 1000, budgets: { GET: 3 }, marginMs: 0 }, fake.clock);

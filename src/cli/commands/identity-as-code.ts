@@ -9,7 +9,7 @@ import { CliFailure, EXIT, UsageError } from "../failures.js";
 import { execute, requestLine } from "../iac/execute.js";
 import { FileProblems, readIdentityFiles, where, type IdentityFile } from "../iac/identity-file.js";
 import { lastUnfinished, openJournal } from "../iac/journal.js";
-import { fingerprint, readLive, type LiveState, type ReadNeeds } from "../iac/live.js";
+import { fingerprint, nameUsers, readLive, type LiveState, type ReadNeeds } from "../iac/live.js";
 import { computePlan, requestsByMethod, STEP_METHOD, summary, type Plan, type Step } from "../iac/plan.js";
 import { createProgress, formatDuration } from "../progress.js";
 import type { Act } from "./shared.js";
@@ -143,9 +143,23 @@ export function registerIdentityAsCode(program: Command, act: Act): void {
 
 async function planFor(pm: IdentityClient, file: IdentityFile): Promise<{ live: LiveState; plan: Plan }> {
   const live = await readLive(pm, (groups, robots) => needsFor(file, groups, robots));
-  const { plan, problems } = computePlan(file, live);
-  if (problems.length > 0) throw new FileProblems(problems.map((p) => `${where(p.at)}: ${p.message}`));
+  const first = computePlan(file, live);
+  let plan = first.plan;
+  const problems = first.problems;
+  if (problems.length > 0) {
+    const ordered = [...problems].sort((a, b) => a.at.file.localeCompare(b.at.file) || a.at.line - b.at.line || a.at.column - b.at.column);
+    throw new FileProblems(ordered.map((p) => `${where(p.at)}: ${p.message}`));
+  }
+  // Members an exclusive group would lose are known by id only when their group was read member
+  // by member: name them (a plan of GUIDs is no plan a person can check), then plan again.
+  if (await nameUsers(pm, live, unnamedRemovals(plan, live))) ({ plan } = computePlan(file, live));
   return { live, plan };
+}
+
+/** Ids of users an exclusive group would lose whose addresses the reads did not bring. */
+function unnamedRemovals(plan: Plan, live: LiveState): string[] {
+  const robots = new Set(live.robots.map((r) => lower(r.id)));
+  return [...new Set(plan.steps.flatMap((s) => (s.kind === "updateGroup" ? s.remove : [])))].filter((id) => !robots.has(id) && !live.usersById.has(id));
 }
 
 /** What the plan must read beyond groups and robot accounts: the fewest memberships and names. */
@@ -210,9 +224,15 @@ async function carryOut(ctx: CliContext, pm: IdentityClient, plan: Plan, live: L
 
 /** How long the rate limits still hold back the requests left, from the limiter's own schedule. */
 function eta(pm: IdentityClient, remaining: Record<string, number>): number | undefined {
-  const schedule = (pm as { rateLimitDelayMs?: (method: string, count: number) => number }).rateLimitDelayMs;
-  if (!schedule) return undefined;
-  return Math.max(0, ...Object.entries(remaining).map(([method, count]) => (count > 0 ? schedule(method, count) : 0)));
+  // Phases run one after another, and each method has its own budget: the waits add up.
+  let total = 0;
+  for (const [method, count] of Object.entries(remaining)) {
+    if (count <= 0) continue;
+    const wait = pm.rateLimitDelayMs(method, count);
+    if (wait === undefined) return undefined;
+    total += wait;
+  }
+  return total;
 }
 
 function printPlan(ctx: CliContext, plan: Plan, live: LiveState): void {

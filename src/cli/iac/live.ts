@@ -132,6 +132,31 @@ async function resolveNames(pm: IdentityClient, state: LiveState, names: string[
   }
 }
 
+/**
+ * Adds users known only by id to the state: one GET each for a few, the whole list (a GET per
+ * 1000) for many. Returns whether it read anything.
+ */
+export async function nameUsers(pm: IdentityClient, state: LiveState, ids: string[]): Promise<boolean> {
+  if (ids.length === 0) return false;
+  const remember = (u: User) => {
+    const ref: UserRef = { id: lower(u.id), email: u.email ?? "", userName: u.userName ?? "", name: u.name, surname: u.surname };
+    state.usersById.set(ref.id, ref);
+  };
+  if (ids.length <= 10) {
+    for (const id of ids) {
+      try {
+        remember(await pm.users.get(id));
+      } catch (error) {
+        // A member that is not a user (a directory group, an application) keeps its id as its name.
+        if (!(error instanceof IdentityApiError && error.kind === "not_found")) throw error;
+      }
+    }
+  } else {
+    for await (const u of pm.users.list()) remember(u);
+  }
+  return true;
+}
+
 /** A digest of everything the plan was computed from, so a saved plan can tell it is stale. */
 export function fingerprint(state: LiveState): string {
   const sorted = <T>(list: T[], key: (t: T) => string) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
