@@ -52,9 +52,17 @@ Or from TypeScript (no partitionGlobalId: the client reads it from the token):
 
   const pm = createIdentityClient({
     baseUrl: "${base}",
-    credentials: { clientId: "${DEMO_CLIENT.clientId}", clientSecret: "${DEMO_CLIENT.clientSecret}" },
+    credentials: {
+      clientId: "${DEMO_CLIENT.clientId}",
+      clientSecret: "${DEMO_CLIENT.clientSecret}",
+      scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"],
+    },
   });${findUser}
   console.log(await pm.groups.list());
+
+Or with the admin CLI (here in this repository; where the package is installed, npx uipath-identity):
+
+  UIPATH_BASE_URL='${base}' UIPATH_CLIENT_ID=${DEMO_CLIENT.clientId} UIPATH_CLIENT_SECRET=${DEMO_CLIENT.clientSecret} npm exec --silent -- uipath-identity groups members list Gryffindors
 
 Press Ctrl-C to stop.
 `;

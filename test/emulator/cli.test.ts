@@ -1,6 +1,8 @@
 // `npm start`'s script, run as a user would: banner, working curl, clean stop, one-line errors.
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
@@ -17,8 +19,9 @@ interface Started {
 }
 
 function launch(env: Record<string, string>): Started {
-  // The same command as `npm start`, without npm in between (so signals reach it directly).
-  const child = spawn(TSX, ["src/emulator/start.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // The same program as `npm start`, without npm or tsx's own wrapper process in between, so
+  // signals reach it directly and a kill leaves no orphan behind.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/emulator/start.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -71,10 +74,23 @@ describe("npm start", () => {
     expect(ron.userName).toBe("ron.weasley@hogwarts.example");
 
     // The TypeScript snippet builds the client without partitionGlobalId and looks a user up by e-mail.
-    const snippet = banner.slice(banner.indexOf("const pm = createIdentityClient({"), banner.indexOf("Press Ctrl-C"));
+    const snippet = banner.slice(banner.indexOf("import { createIdentityClient }"), banner.indexOf("Or with the admin CLI"));
     expect(snippet).not.toContain("partitionGlobalId");
     expect(snippet).toContain('await pm.users.findByEmail("ron.weasley@hogwarts.example")');
     expect(snippet).toContain("await pm.groups.list()");
+    // Run it as printed: a module inside this package imports the package by its own name.
+    mkdirSync(join(ROOT, "build"), { recursive: true });
+    const script = join(ROOT, "build", "banner-snippet.mts");
+    writeFileSync(script, snippet);
+    const printed = (await run(TSX, [script], { cwd: ROOT })).stdout;
+    expect(printed).toContain("ron.weasley@hogwarts.example");
+    expect(printed).toContain("Gryffindors");
+
+    // And the CLI line, as printed, through npm exec.
+    const cliLine = banner.split("\n").find((l) => l.includes("npm exec --silent -- uipath-identity"))!.trim();
+    const members = (await run("bash", ["-c", cliLine], { cwd: ROOT })).stdout;
+    expect(members).toMatch(/^NAME +KIND +ID$/m);
+    expect(members).toMatch(/^ron\.weasley@hogwarts\.example +user +1c6f0a3e-/m);
 
     const docs = await fetch(`${new URL(base!).origin}/openapi.json`);
     expect(docs.status).toBe(200);
