@@ -1,0 +1,85 @@
+// Keeps the README's CLI sections true: the example identity file, the plan and apply output it
+// produces against the emulator's demo organization, and the --help of every command, all taken
+// from the real binary. `npm run readme:cli` rewrites them; `--check` fails when they are stale
+// (the tests run it). Needs dist/ (npm run build).
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { DEMO_CLIENT, startEmulator } from "../src/emulator/index.js";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const BIN = join(ROOT, "bin/uipath-identity.js");
+const EXAMPLE = "examples/identity.yaml";
+const run = promisify(execFile);
+
+/** Runs the CLI; stdout and stderr together, as a terminal shows them (stdout is written first). */
+async function cli(args: string[], env: Record<string, string>): Promise<string> {
+  const result = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env } }).catch(
+    (e: { stdout: string; stderr: string; code: number }) => (e.code === 2 ? e : Promise.reject(new Error(`${args.join(" ")}: ${e.stderr}`))),
+  );
+  return `${result.stdout}${result.stderr}`;
+}
+
+/** Every command's path, from the root's help down. */
+async function commandPaths(env: Record<string, string>, prefix: string[] = []): Promise<string[][]> {
+  const help = await cli([...prefix, "--help"], env);
+  const section = help.split("\nCommands:\n")[1] ?? "";
+  const names = [...section.matchAll(/^ {2}([a-z-]+)\b/gm)].map((m) => m[1] as string).filter((n) => n !== "help");
+  const out: string[][] = [prefix];
+  for (const name of names) out.push(...(await commandPaths(env, [...prefix, name])));
+  return out;
+}
+
+async function generate(): Promise<Record<string, string>> {
+  const home = mkdtempSync(join(tmpdir(), "readme-cli-"));
+  // Port 8080's URL, as `npm start` prints it, whatever port this run got.
+  const emulator = await startEmulator({ seed: "demo", rateLimit: false });
+  const port = new URL(emulator.url).port;
+  const normalize = (text: string) => text.replaceAll(`127.0.0.1:${port}`, "127.0.0.1:8080");
+  try {
+    const env = {
+      HOME: home,
+      XDG_STATE_HOME: join(home, "state"),
+      XDG_CONFIG_HOME: join(home, "config"),
+      UIPATH_BASE_URL: emulator.baseUrl(),
+      UIPATH_CLIENT_ID: DEMO_CLIENT.clientId,
+      UIPATH_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
+    };
+    const plan = await cli(["plan", "-f", EXAMPLE], env);
+    const apply = await cli(["apply", "-f", EXAMPLE, "--yes"], env);
+    const again = await cli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], env);
+    const helps: string[] = [];
+    for (const path of await commandPaths(env)) {
+      helps.push(`### \`uipath-identity${path.map((p) => ` ${p}`).join("")}\`\n\n\`\`\`text\n${(await cli([...path, "--help"], env)).trimEnd()}\n\`\`\``);
+    }
+    return {
+      "cli-example-file": `\`\`\`yaml\n${readFileSync(join(ROOT, EXAMPLE), "utf8").trimEnd()}\n\`\`\``,
+      "cli-plan": `\`\`\`console\n$ uipath-identity plan -f ${EXAMPLE}\n${normalize(plan).trimEnd()}\n\`\`\``,
+      "cli-apply": `\`\`\`console\n$ uipath-identity apply -f ${EXAMPLE} --yes\n${normalize(apply).trimEnd()}\n$ uipath-identity plan -f ${EXAMPLE} --detailed-exitcode\n${normalize(again).trimEnd()}\n\`\`\``,
+      "cli-help": helps.join("\n\n"),
+    };
+  } finally {
+    await emulator.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const readmePath = join(ROOT, "README.md");
+const readme = readFileSync(readmePath, "utf8");
+let next = readme;
+for (const [name, body] of Object.entries(await generate())) {
+  const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+  if (!pattern.test(next)) throw new Error(`README.md has no <!-- ${name}:start --> ... <!-- ${name}:end --> section`);
+  next = next.replace(pattern, (_m, start: string, end: string) => `${start}${body}\n${end}`);
+}
+if (process.argv.includes("--check")) {
+  if (next !== readme) {
+    console.error("README.md's CLI sections are stale: run `npm run build && npm run readme:cli` and commit the result.");
+    process.exit(1);
+  }
+  console.log("README.md's CLI sections are up to date.");
+} else {
+  writeFileSync(readmePath, next);
+}
