@@ -1,10 +1,11 @@
 // Entry point of the benchmarks: `npx tsx bench/run.ts` (or `npm run bench`).
-//   --only a,b         run some of: overhead, bulk, paging, token, emulator, shared
+//   --only a,b         run some of: overhead, bulk, paging, token, emulator, shared, apply
 //   --quick            fewer rounds and calls (a smoke run; the numbers are rougher)
 //   --write-markdown   also rewrite the table section of BENCHMARKS.md
 // Prints the table and writes bench/results/<timestamp>.json; a full run (no --quick, no --only)
 // also writes bench/results/latest.json, the copy BENCHMARKS.md's table comes from.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { runApply } from "./apply.js";
 import { runBulk } from "./bulk.js";
 import { runThroughput } from "./emulator-throughput.js";
 import { consoleTable, describeMachine, writeMarkdown } from "./lib/report.js";
@@ -34,6 +35,7 @@ const BENCHMARKS: Array<[string, () => Promise<BenchResult>]> = [
   ["paging", () => runPaging({ small: 10_000, large: 100_000 })],
   ["token", () => runToken({ calls: 1000 })],
   ["emulator", () => runThroughput({ durationMs: quick ? 1000 : 3000, concurrency: 16 })],
+  ["apply", () => runApply({ robots: 1000, groups: 20, users: 200, windowMs: quick ? 1000 : 2000, concurrency: 8, rounds: quick ? 1 : 3 })],
   [
     "shared",
     () =>
