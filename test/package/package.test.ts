@@ -16,7 +16,7 @@ let tarball = '';
 let packedFiles: string[] = [];
 
 beforeAll(async () => {
-  // `npm pack` runs the prepack build, exactly as `npm publish` would.
+  // `npm pack` runs the prepare build, exactly as `npm publish` would.
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, maxBuffer: 10 << 20 });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(work, packed!.filename);
@@ -81,6 +81,25 @@ describe('the packed npm package', () => {
     });
   });
 
+  it('installs the uipath-identity command: npx uipath-identity --help works, and so does a call', async () => {
+    const help = await run('npx', ['--no-install', 'uipath-identity', '--help'], { cwd: consumer });
+    expect(help.stdout).toMatch(/^Usage: uipath-identity \[options\] \[command\]/);
+    expect(help.stdout).toContain('Commands:');
+    const version = await run('npx', ['--no-install', 'uipath-identity', '--version'], { cwd: consumer });
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
+    // A file with an unknown key is refused before any connection setting is even looked at.
+    writeFileSync(join(consumer, 'bad.yaml'), 'groups:\n  - name: Gryffindors\n    colour: red\n');
+    const bad = await run('npx', ['--no-install', 'uipath-identity', 'plan', '-f', 'bad.yaml'], { cwd: consumer }).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 1 });
+    expect((bad as { stderr: string }).stderr).toContain('bad.yaml:3:5: unknown key "colour"');
+  });
+
+  it('ships the identity-file JSON Schema for editors', () => {
+    const schema = JSON.parse(readFileSync(join(consumer, 'node_modules/uipath-identity-toolkit/schema/identity-file.schema.json'), 'utf8')) as { title: string };
+    expect(schema.title).toBe('uipath-identity file');
+    expect(packedFiles).toEqual(expect.arrayContaining(['bin/uipath-identity.js', 'dist/cli/main.js', 'schema/identity-file.schema.json']));
+  });
+
   describe('npm publish --dry-run', () => {
     // A stand-in registry on loopback, so the check runs offline: npm asks it for the package's
     // published versions (to refuse re-publishing one) and, being a dry run, uploads nothing.
@@ -97,7 +116,7 @@ describe('the packed npm package', () => {
       });
       await new Promise<void>((done) => registry.listen(0, '127.0.0.1', done));
       const url = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
-      // --ignore-scripts: dist/ was built by the pack above (prepack), exactly as publish would build it.
+      // --ignore-scripts: dist/ was built by the pack above (prepare), exactly as publish would build it.
       const args = ['publish', '--dry-run', '--json', '--provenance', '--ignore-scripts', '--fetch-retries=0', '--registry', url];
       try {
         const { stdout } = await run('npm', args, { cwd: root, maxBuffer: 10 << 20 });
