@@ -1,5 +1,6 @@
 // CHANGELOG.md sections, for two jobs:
-//   tsx scripts/changelog.ts check                package.json's version has an entry (npm run lint)
+//   tsx scripts/changelog.ts check                package.json's version has an entry, and the contract's
+//                                                 info.version is the same (npm run lint)
 //   tsx scripts/changelog.ts release-notes <tag>  for the release workflow: the tag is package.json's
 //                                                 version with a `v` (v1.2.0), its entry is dated,
 //                                                 and the entry is printed as the release's notes
@@ -27,8 +28,15 @@ function main(args: string[], root: string): number {
   const entry = changelogEntry(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), version);
   const missing = `CHANGELOG.md has no entry for ${version}: add a \`## ${version}\` section saying what changed.`;
   if (args[0] === 'check') {
-    console[entry ? 'log' : 'error'](entry ? `CHANGELOG.md has an entry for ${version}.` : missing);
-    return entry ? 0 : 1;
+    // The contract's version moves with the package's (see CHANGELOG.md's version policy).
+    const contract = /^info:\n(?:[ \t].*\n)*?[ \t]+version:[ \t]*['"]?([^'"\s]+)/m.exec(readFileSync(join(root, 'openapi/openapi.yaml'), 'utf8'))?.[1];
+    const problems = [
+      ...(entry ? [] : [missing]),
+      ...(contract === version ? [] : [`openapi/openapi.yaml's info.version is ${contract ?? "missing"}, package.json's version ${version}: they move together.`]),
+    ];
+    for (const p of problems) console.error(p);
+    if (problems.length === 0) console.log(`CHANGELOG.md has an entry for ${version}, and the contract is version ${version} too.`);
+    return problems.length === 0 ? 0 : 1;
   }
   if (args[0] === 'release-notes' && args[1]) {
     const problem =

@@ -1,7 +1,7 @@
 // CHANGELOG.md entries: the lint check that package.json's version has one, and the release notes.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,10 +38,17 @@ Semantic versioning.
 
 /** Runs the script in a folder holding just a package.json and a CHANGELOG.md. */
 async function script(version: string, ...args: string[]) {
+  return scriptWith(version, version, ...args);
+}
+
+/** The script in a scratch project whose contract's info.version may differ from the package's. */
+async function scriptWith(version: string, contractVersion: string, ...args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'identity-changelog-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', version }));
   writeFileSync(join(dir, 'CHANGELOG.md'), changelog);
+  mkdirSync(join(dir, 'openapi'));
+  writeFileSync(join(dir, 'openapi/openapi.yaml'), `openapi: 3.1.0\ninfo:\n  title: x\n  version: ${contractVersion}\n  summary: y\n`);
   try {
     const { stdout, stderr } = await run(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/changelog.ts'), ...args], { cwd: dir });
     return { code: 0, out: stdout + stderr };
@@ -68,8 +75,15 @@ describe('CHANGELOG.md entries', () => {
   });
 
   it('check: passes for an entry, even one still unreleased, and names a missing one', async () => {
-    expect(await script('1.10.0', 'check')).toEqual({ code: 0, out: 'CHANGELOG.md has an entry for 1.10.0.\n' });
+    expect(await script('1.10.0', 'check')).toEqual({ code: 0, out: 'CHANGELOG.md has an entry for 1.10.0, and the contract is version 1.10.0 too.\n' });
     expect(await script('1.2.0', 'check')).toMatchObject({ code: 1, out: expect.stringContaining('CHANGELOG.md has no entry for 1.2.0') });
+  });
+
+  it('check: the contract\'s info.version moves with the package\'s', async () => {
+    expect(await scriptWith('1.10.0', '1.0.0', 'check')).toEqual({
+      code: 1,
+      out: "openapi/openapi.yaml's info.version is 1.0.0, package.json's version 1.10.0: they move together.\n",
+    });
   });
 
   it('release-notes: prints the entry of the tagged, dated version', async () => {
