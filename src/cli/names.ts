@@ -52,6 +52,13 @@ export class GroupDirectory {
     const candidates = (kind === "ambiguous" ? found : closest(ref, groups, (g) => g.name ?? "")).map(groupCandidate);
     throw new IdentityLookupError(kind, "group", ref, candidates, isGuid(ref) ? "id" : "name");
   }
+
+  /** The ids of several groups by name or id (one listing for all of them). */
+  async ids(refs: string[] = []): Promise<string[]> {
+    const out: string[] = [];
+    for (const ref of refs) out.push((await this.find(ref)).id);
+    return out;
+  }
 }
 
 /** Reads the organization's robot accounts once per command (lazily) and finds them by name or id. */
@@ -73,6 +80,13 @@ export class RobotDirectory {
     if (found) return found;
     const robots = await this.all();
     throw new IdentityLookupError("not_found", "robot account", ref, closest(ref, robots, (r) => r.name ?? "").map(robotCandidate), isGuid(ref) ? "id" : "name");
+  }
+
+  /** Several robot accounts by name or id (one listing for all of them). */
+  async findAll(refs: string[]): Promise<RobotAccount[]> {
+    const out: RobotAccount[] = [];
+    for (const ref of refs) out.push(await this.find(ref));
+    return out;
   }
 }
 

@@ -95,8 +95,7 @@ export function registerGroups(program: Command, act: Act): void {
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
         const directory = new GroupDirectory(pm);
-        const found: Group[] = [];
-        for (const ref of refs) found.push(await directory.find(ref));
+        const found = await Promise.all(refs.map((ref) => directory.find(ref)));
         for (const g of found) refuseBuiltIn(g, "deleted");
         const names = found.map((g) => g.name).join(", ");
         if (!options.yes && !(await ctx.confirm(`Delete ${found.length} group(s): ${names}?`, "--yes"))) {

@@ -77,8 +77,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
         const groups = new GroupDirectory(pm);
-        const groupIds = [];
-        for (const ref of options.addToGroup ?? []) groupIds.push((await groups.find(ref)).id);
+        const groupIds = await groups.ids(options.addToGroup);
         const robot = await pm.robotAccounts.create({
           name,
           ...(options.displayName !== undefined && { displayName: options.displayName }),
@@ -104,15 +103,10 @@ export function registerRobotAccounts(program: Command, act: Act): void {
         const pm = await ctx.client();
         const robot = await new RobotDirectory(pm).find(ref);
         const groups = new GroupDirectory(pm);
-        const ids = async (refs: string[] | undefined) => {
-          const out: string[] = [];
-          for (const r of refs ?? []) out.push((await groups.find(r)).id);
-          return out;
-        };
         const updated = await pm.robotAccounts.update(robot.id, {
           ...(options.displayName !== undefined && { displayName: options.displayName }),
-          ...(options.addToGroup && { addToGroupIds: await ids(options.addToGroup) }),
-          ...(options.removeFromGroup && { removeFromGroupIds: await ids(options.removeFromGroup) }),
+          ...(options.addToGroup && { addToGroupIds: await groups.ids(options.addToGroup) }),
+          ...(options.removeFromGroup && { removeFromGroupIds: await groups.ids(options.removeFromGroup) }),
         });
         ctx.note(`Updated robot account ${updated.name}.`);
         ctx.print(render(ctx.format, [updated], columns(await groupNamer(groups, ctx.format !== "json" && ctx.format !== "yaml")), updated));
@@ -127,9 +121,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
     .action((refs, options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const directory = new RobotDirectory(pm);
-        const found: RobotAccount[] = [];
-        for (const ref of refs) found.push(await directory.find(ref));
+        const found = await new RobotDirectory(pm).findAll(refs);
         const names = found.map((r) => r.name).join(", ");
         if (!options.yes && !(await ctx.confirm(`Delete ${found.length} robot account(s): ${names}?`, "--yes"))) {
           throw new CliFailure("Nothing deleted.");
