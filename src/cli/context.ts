@@ -90,7 +90,9 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
         input: io.stdin as NodeJS.ReadableStream & import("node:stream").Readable,
         output: io.stderr as unknown as import("node:stream").Writable,
       });
-      return !isCancel(answer) && answer === true;
+      // Ctrl-C (or Escape) at the question: an interruption, not a "no".
+      if (isCancel(answer)) throw new CliFailure("Cancelled.", EXIT.interrupted);
+      return answer === true;
     },
   };
 }

@@ -2,7 +2,7 @@
 // again; membership ownership; prune; CSV onboarding; saved plans; file errors; Ctrl-C and resume;
 // what reaches the journal and the plan file; a progress bar on a real pseudo-terminal.
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -239,9 +239,32 @@ describe('export, plan, apply', () => {
     const { stdout: typescript } = await promisify(execFile)('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
     expect(typescript).toMatch(ESCAPES);
     // The ETA comes from the limiter's schedule: 25 creates at 10 a second still wait about 2 s.
-    expect(typescript).toMatch(/━+.*\b\d{1,2}\/25 · ETA [12]s · created robot account Pty-/);
+    expect(typescript).toMatch(/█+.*\b\d{1,2}\/25 · ETA [12]s · created robot account Pty-/);
     expect(typescript).toContain('Apply complete: 25 added');
     expect(e.state().robotAccounts.filter((r) => r.name?.startsWith('Pty-'))).toHaveLength(25);
+  }, 60_000);
+});
+
+describe('Ctrl-C on a real terminal', () => {
+  it('stops gracefully too (nothing may put the terminal in raw mode and swallow it): exit 130, journal written', async () => {
+    const rate = { windowMs: 1000, budgets: { GET: 300, POST: 8, PUT: 160, PATCH: 160, DELETE: 160 } };
+    const { e, env } = await start({ rateLimit: rate });
+    const csv = file(`name\n${Array.from({ length: 60 }, (_, i) => `Tty-${i}`).join('\n')}\n`, 'csv');
+    const exports = Object.entries({ ...env, UIPATH_RATE_LIMIT: JSON.stringify(rate), TERM: 'xterm-256color' })
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}='${String(v).replace(/'/g, "'\\''")}'`)
+      .join(' ');
+    const command = `stty cols 120 rows 40; env ${exports} ${process.execPath} ${BIN} apply -f ${csv} --yes`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let seen = '';
+    child.stdout.on('data', (c: Buffer) => (seen += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await waitFor(() => / 1[0-9]\/60 · ETA/.test(seen));
+    child.stdin.write('\u0003'); // what the Ctrl-C key sends through the terminal
+    expect(await exited).toBe(130);
+    expect(seen).toContain('Stopping: letting the requests in flight finish');
+    expect(seen).toMatch(/Interrupted after \d+ of 60 requests/);
+    expect(e.state().robotAccounts.filter((r) => r.name?.startsWith('Tty-')).length).toBeLessThan(60);
   }, 60_000);
 });
 
