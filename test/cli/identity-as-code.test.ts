@@ -224,6 +224,18 @@ describe('export, plan, apply', () => {
     for (const out of [stopped, resumed]) expect(out.stdout + out.stderr).not.toContain(DEMO_CLIENT.clientSecret);
   }, 60_000);
 
+  it('when others spend the same budget, 429s are absorbed by retries, and progress and summary say so', async () => {
+    // The emulator's budget is half of what this client believes it has: the other half is "theirs".
+    const { e, env } = await start({ rateLimit: { windowMs: 1000, budgets: { GET: 300, POST: 10, PUT: 160, PATCH: 160, DELETE: 160 } } });
+    const mine = { windowMs: 1000, budgets: { GET: 300, POST: 20, PUT: 160, PATCH: 160, DELETE: 160 } };
+    const csv = file(`name\n${Array.from({ length: 30 }, (_, i) => `Shared-${i}`).join('\n')}\n`, 'csv');
+    const out = await cli(['apply', '-f', csv, '--yes'], { env: { ...env, UIPATH_RATE_LIMIT: JSON.stringify(mine) } });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(/\(\+\d+ × 429 retried: the budget is shared\)/);
+    expect(out.stderr).toMatch(/Apply complete: 30 added, .*\. \d+ request\(s\) met 429 \(the budget is shared with others\) and were retried\.\n$/);
+    expect(e.state().robotAccounts.filter((r) => r.name?.startsWith('Shared-'))).toHaveLength(30);
+  }, 60_000);
+
   it('on a real terminal: a progress bar with done/total and an ETA from the limiter\'s schedule', async () => {
     const rate = { windowMs: 1000, budgets: { GET: 300, POST: 10, PUT: 160, PATCH: 160, DELETE: 160 } };
     const { e, env } = await start({ rateLimit: rate });

@@ -199,7 +199,9 @@ async function carryOut(ctx: CliContext, pm: IdentityClient, plan: Plan, live: L
         remaining[method] = (remaining[method] ?? 1) - 1;
         journal.record({ ok: outcome.ok, step: outcome.step.kind, what: outcome.detail, ...(outcome.error !== undefined && { error: String((outcome.error as Error).message ?? outcome.error) }) });
         const line = outcome.ok ? outcome.detail : `FAILED to ${outcome.detail}: ${(outcome.error as Error).message}`;
-        progress.advance(done, total, line, eta(pm, remaining));
+        // The schedule knows only this process's sends: 429s mean others spend the budget too.
+        const shared = ctx.retries["429"] ? ` (+${ctx.retries["429"]} × 429 retried: the budget is shared)` : "";
+        progress.advance(done, total, `${line}${shared}`, eta(pm, remaining));
       },
     });
     const sum = summary(plan);
