@@ -35,6 +35,12 @@ export const AUTOMATION_CLOUD_RATE_LIMITS = {
 export interface RateLimiter {
   /** Waits (abortably) until a send of this method fits the budget, then books it. */
   acquire(method: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional fast path: books a send and returns true when it fits at once, else returns false
+   * and books nothing (the caller then awaits `acquire`). A limiter that must ask elsewhere
+   * (another process, a shared store) leaves it out.
+   */
+  tryAcquire?(method: string): boolean;
 }
 
 export interface Clock {
@@ -57,26 +63,38 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
       throw new RangeError(`rateLimit.budgets.${method} must be a positive integer`);
     }
   }
-  // Send times per method, oldest first.
-  const logs = new Map<string, number[]>();
+  // Send times per method, oldest first, from `head` on: a moving start index instead of
+  // Array.shift, whose cost grows with the log on long windows and big budgets.
+  const logs = new Map<string, { times: number[]; head: number; budget: number }>();
+  for (const [method, budget] of Object.entries(budgets)) logs.set(method, { times: [], head: 0, budget: budget as number });
+
+  /** Books a send now if it fits; false when the budget is spent. */
+  const book = (log: { times: number[]; head: number; budget: number }, now: number): boolean => {
+    const { times } = log;
+    while (log.head < times.length && (times[log.head] as number) <= now - holdMs) log.head++;
+    if (log.head > 1024 && log.head * 2 > times.length) {
+      times.splice(0, log.head);
+      log.head = 0;
+    }
+    if (times.length - log.head >= log.budget) return false;
+    times.push(now);
+    return true;
+  };
 
   return {
+    tryAcquire(method) {
+      const log = logs.get(method) ?? logs.get(method.toUpperCase());
+      return log === undefined || book(log, clock.now());
+    },
     async acquire(method, signal) {
-      const key = method.toUpperCase();
-      const budget = budgets[key];
-      if (budget === undefined) return;
-      let log = logs.get(key);
-      if (!log) logs.set(key, (log = []));
+      const log = logs.get(method.toUpperCase());
+      if (log === undefined) return;
       for (;;) {
         signal?.throwIfAborted();
         const now = clock.now();
-        while (log.length > 0 && (log[0] as number) <= now - holdMs) log.shift();
-        if (log.length < budget) {
-          log.push(now);
-          return;
-        }
+        if (book(log, now)) return;
         // Wake when the oldest send leaves the window; waiters that lose the race loop again.
-        await clock.sleep((log[0] as number) + holdMs - now, signal);
+        await clock.sleep((log.times[log.head] as number) + holdMs - now, signal);
       }
     },
   };
