@@ -1,7 +1,9 @@
 // The send path itself: what a custom fetch receives, what the timeout covers, and what a caller
 // gets back as the Response.
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { IdentityApiError } from "../../src/client/index.js";
+import { IdentityApiError, IdentityInputError } from "../../src/client/index.js";
+import { BufferedResponse } from "../../src/client/buffered-response.js";
+import { Deadlines, DeadlineError } from "../../src/client/deadlines.js";
 import { CLIENT_SECRET, GRYFFINDORS, ROBY, clientFor, gryffindors, roby, startIdentity, type ApiHandler } from "./helpers/identity.js";
 import { send, serverPool } from "../helpers/http-server.js";
 
@@ -82,6 +84,136 @@ describe("the fetch option (called with one Request)", () => {
     });
     expect(await failure(pm.robotAccounts.get(ROBY))).toMatchObject({ kind: "timeout", attempts: 1 });
     expect(signals.at(-1)?.aborted).toBe(true);
+  });
+});
+
+describe("the fetchWithInit option (called as fetch(request, init))", () => {
+  it("gets the request with each attempt's headers, body and signal in init", async () => {
+    const server = await identity((req, res) => send(res, 200, { ...gryffindors, name: (req.json() as { name: string }).name }));
+    const seen: Array<{ method: string; url: string; init: RequestInit }> = [];
+    const pm = clientFor(server, {
+      fetchWithInit: (request, init) => {
+        seen.push({ method: request.method, url: request.url, init });
+        return globalThis.fetch(request, init);
+      },
+    });
+    expect((await pm.groups.update(GRYFFINDORS, { name: "Lions" })).name).toBe("Lions");
+    const put = seen.find((s) => s.method === "PUT")!;
+    expect(put.url).toBe(`${server.baseUrl}/api/Group/${GRYFFINDORS}`);
+    expect(put.init.headers).toMatchObject({ authorization: expect.stringMatching(/^Bearer tok-1-/), "content-type": "application/json" });
+    expect(JSON.parse(new TextDecoder().decode(put.init.body as ArrayBuffer))).toMatchObject({ name: "Lions" });
+    expect(put.init.signal).toBeDefined();
+  });
+
+  it("cannot be given together with fetch", () => {
+    const both = () => clientFor({ baseUrl: "http://127.0.0.1:9/x" }, { fetch: globalThis.fetch, fetchWithInit: globalThis.fetch });
+    expect(both).toThrow(IdentityInputError);
+    expect(both).toThrow(/fetch or fetchWithInit/);
+  });
+});
+
+describe("shared deadlines", () => {
+  it("a caller's abort stops its own attempt only; the others in the same slice finish", async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let n = 0;
+    const server = await identity(async (_req, res) => {
+      if (++n > 1) await gate; // the first answer (the warm-up) at once, the rest when let through
+      send(res, 200, roby);
+    });
+    const pm = clientFor(server, { retry: false });
+    await pm.robotAccounts.get(ROBY); // token and connection
+    const controller = new AbortController();
+    const aborted = pm.robotAccounts.get(ROBY, { signal: controller.signal });
+    const kept = pm.robotAccounts.get(ROBY);
+    while (n < 3) await new Promise((r) => setTimeout(r, 5)); // both are at the server
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ kind: "aborted" });
+    open();
+    await expect(kept).resolves.toEqual(roby);
+  });
+
+  it("every attempt gets at least its full timeout, and at most a slice more", async () => {
+    const deadlines = new Deadlines();
+    const never = () => new Promise<never>(() => undefined);
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      [0, 3, 6].map(async (delay) => {
+        await new Promise((r) => setTimeout(r, delay));
+        const at = performance.now();
+        const error = await deadlines.run(undefined, 200, never, undefined).catch((e: unknown) => e);
+        return { error, waited: performance.now() - at };
+      }),
+    );
+    for (const { error, waited } of outcomes) {
+      expect(error).toBeInstanceOf(DeadlineError);
+      expect((error as DeadlineError).outcome).toBe("timeout");
+      expect(waited).toBeGreaterThanOrEqual(199);
+    }
+    // 2% of 200 ms is the slice; timers on a busy machine may run late, never early.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("a deadline keeps the process alive only while an attempt waits on it", async () => {
+    const deadlines = new Deadlines();
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    let finish: (value: number) => void = () => undefined;
+    const before = timers();
+    const running = deadlines.run(undefined, 60_000, () => new Promise<number>((resolve) => (finish = resolve)), undefined);
+    expect(timers()).toBe(before + 1);
+    finish(1);
+    await expect(running).resolves.toBe(1);
+    // Nothing between here and there lets a timer fire: only an unreferenced deadline is left.
+    expect(timers()).toBe(before);
+  });
+});
+
+describe("a buffered response", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
+  const from = (headers: Record<string, string>) => new Response("ignored", { status: 201, statusText: "Created", headers });
+
+  it("serves its body once, as text, JSON or bytes, like any Response", async () => {
+    const r = new BufferedResponse(from({ "content-length": "7" }), bytes('{"a":1}'));
+    expect(r).toBeInstanceOf(Response);
+    expect([r.status, r.statusText, r.ok, r.bodyUsed]).toEqual([201, "Created", true, false]);
+    await expect(r.json()).resolves.toEqual({ a: 1 });
+    expect(r.bodyUsed).toBe(true);
+    await expect(r.text()).rejects.toThrow(/Body is unusable/);
+    await expect(r.arrayBuffer()).rejects.toThrow(/Body is unusable/);
+    expect(() => r.clone()).toThrow(/already been consumed/);
+  });
+
+  it("reads as text, bytes, a blob and a stream", async () => {
+    const make = () => new BufferedResponse(from({ "content-type": "text/plain" }), bytes("héllo"));
+    await expect(make().text()).resolves.toBe("héllo");
+    expect([...new Uint8Array(await make().arrayBuffer())]).toEqual([...new TextEncoder().encode("héllo")]);
+    expect(await (await make().blob()).text()).toBe("héllo");
+    const streamed = make();
+    expect(await new Response(streamed.body).text()).toBe("héllo");
+    expect(streamed.bodyUsed).toBe(true);
+  });
+
+  it("a clone reads independently of the original", async () => {
+    const r = new BufferedResponse(from({}), bytes("twice"));
+    const copy = r.clone();
+    await expect(r.text()).resolves.toBe("twice");
+    await expect(copy.text()).resolves.toBe("twice");
+    expect(copy.status).toBe(201);
+  });
+
+  it("a malformed JSON body rejects with a SyntaxError, not a throw", async () => {
+    const r = new BufferedResponse(from({}), bytes("{nope"));
+    await expect(r.json()).rejects.toThrow(/JSON/);
+  });
+
+  it("headers describe the bytes held: no stale encoding, the decoded length", () => {
+    const plain = new BufferedResponse(from({ "content-length": "5", "x-id": "1" }), bytes("hello"));
+    expect(plain.headers.get("content-length")).toBe("5");
+    expect(plain.headers.get("x-id")).toBe("1");
+    const gzipped = new BufferedResponse(from({ "content-encoding": "gzip", "content-length": "25", "x-id": "2" }), bytes("hello"));
+    expect([gzipped.headers.get("content-encoding"), gzipped.headers.get("content-length"), gzipped.headers.get("x-id")]).toEqual([null, "5", "2"]);
+    const chunked = new BufferedResponse(from({ "transfer-encoding": "chunked" }), bytes("hello"));
+    expect([chunked.headers.get("transfer-encoding"), chunked.headers.get("content-length")]).toEqual([null, "5"]);
   });
 });
 

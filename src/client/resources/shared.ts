@@ -24,15 +24,18 @@ export interface ResourceContext {
   redact: (text: string) => string;
 }
 
-/** The openapi-fetch init for one call: its signal and a fetch bound to its options. */
+/**
+ * The openapi-fetch init for one call: a fetch bound to its options. The call's signal goes to
+ * the transport, not into openapi-fetch's Request, so a call without one costs no controller.
+ */
 export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
   const timeoutMs = options?.timeoutMs;
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new IdentityInputError("timeoutMs", "timeoutMs must be a positive number of milliseconds");
   }
+  const signal = options?.signal;
   return {
-    signal: options?.signal,
-    fetch: (request: Request) => ctx.transport.send(request, { timeoutMs: options?.timeoutMs, mode }),
+    fetch: (request: Request) => ctx.transport.send(request, { signal, timeoutMs, mode, followRequestSignal: false }),
   };
 }
 
