@@ -10,7 +10,7 @@ import { createGroupsResource, type GroupsResource } from "./resources/groups.js
 import { createRobotAccountsResource, type RobotAccountsResource } from "./resources/robot-accounts.js";
 import { unwrap, type FetchResult, type ResourceContext } from "./resources/shared.js";
 import { resolveRetryPolicy, type RetryOptions } from "./retry.js";
-import { createTransport, withOneRequest, type FetchFunction, type FetchWithInit, type LogHooks } from "./transport.js";
+import { createTransport, plannedRequests, withOneRequest, type FetchFunction, type FetchWithInit, type LogHooks } from "./transport.js";
 import type { paths } from "./types.js";
 import { assertGuid } from "./validate.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -97,7 +97,15 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const redact = (text: string): string => scrub(text, source.secrets());
 
   const raw = createClient<paths>({ baseUrl, fetch: (request) => transport.send(request) });
-  const ctx: ResourceContext = { raw, transport, partitionGlobalId, redact };
+  // Middleware registered on the raw client sees each request, so from then on the resource
+  // methods give it real Requests rather than PlannedRequests.
+  let middleware = false;
+  const use = raw.use;
+  raw.use = (...added) => {
+    middleware = true;
+    use(...added);
+  };
+  const ctx: ResourceContext = { raw, transport, partitionGlobalId, redact, Request: plannedRequests(() => middleware) };
   return {
     groups: createGroupsResource(ctx),
     robotAccounts: createRobotAccountsResource(ctx),

@@ -1,10 +1,10 @@
-// Per-attempt timeouts without a timer and an AbortController for every attempt. Attempts that
-// start within the same short slice and share a timeout share one deadline: one controller, one
-// timer. It fires at the slice's end plus the timeout, so every attempt gets at least its full
-// timeout and at most a slice more (2% of it, 10 ms at most). An attempt whose caller can abort
-// gets a controller of its own (one caller's abort must not stop the others), still timed by the
-// shared deadline. On Node 20 a controller and a timer per attempt cost more than the rest of the
-// client's own work on a call.
+// Per-attempt timeouts without a timer for every attempt. Attempts that start within the same
+// short slice and share a timeout share one deadline: one timer, firing at the slice's end plus
+// the timeout, so every attempt gets at least its full timeout and at most a slice more (2% of
+// it, 10 ms at most). Each attempt still gets an AbortController of its own: fetch links the
+// Request it builds to the signal it is given, and on a signal shared by many fetches undici's
+// bookkeeping (counting and adding listeners, which linger until garbage collection) grows with
+// every fetch that shared it.
 
 /** How an attempt ended without a value. */
 export type DeadlineOutcome = "aborted" | "timeout" | "failed";
@@ -47,7 +47,6 @@ export class Deadlines {
 // Plain fields rather than #private ones on these internal classes: each private field costs an
 // extra definition step per object, and these are made on every call.
 class Group {
-  readonly controller = new AbortController();
   readonly attempts = new Set<Attempt<unknown>>();
   readonly timer: ReturnType<typeof setTimeout>;
 
@@ -79,15 +78,12 @@ function expire(group: Group): void {
   if (group.attempts.size === 0) return;
   const reason = new DOMException(`timed out after ${group.ms} ms`, "TimeoutError");
   for (const attempt of [...group.attempts]) attempt.end("timeout", reason);
-  // Everyone sending with the shared signal has had its full time by now.
-  group.controller.abort(reason);
 }
 
 // A class rather than closures: its handlers are shared methods, so an attempt allocates little
 // beyond itself.
 class Attempt<T> {
-  /** Only when the caller can abort. */
-  own: AbortController | undefined = undefined;
+  readonly controller = new AbortController();
   settled = false;
 
   constructor(
@@ -98,16 +94,11 @@ class Attempt<T> {
   ) {}
 
   start<C>(work: (signal: AbortSignal, context: C) => Promise<T>, context: C): void {
-    let signal = this.group.controller.signal;
-    if (this.caller) {
-      this.own = new AbortController();
-      signal = this.own.signal;
-      this.caller.addEventListener("abort", this);
-    }
+    this.caller?.addEventListener("abort", this);
     this.group.join(this as Attempt<unknown>);
     let running: Promise<T>;
     try {
-      running = work(signal, context);
+      running = work(this.controller.signal, context);
     } catch (error) {
       running = Promise.reject(error);
     }
@@ -128,7 +119,7 @@ class Attempt<T> {
 
   end(outcome: DeadlineOutcome, reason: unknown): void {
     if (!this.finish()) return;
-    this.own?.abort(reason);
+    this.controller.abort(reason);
     this.reject(new DeadlineError(outcome, reason));
   }
 

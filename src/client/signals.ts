@@ -20,9 +20,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * A signal that never aborts, for work nobody can cancel: shared, so such a call costs no
+ * AbortController. Nothing needs to listen to it (raceSignal does not).
+ */
+export const NEVER_ABORTS: AbortSignal = new AbortController().signal;
+
 /** Settles like `promise`, unless `signal` aborts first (the promise keeps running for others). */
 export function raceSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
+  if (!signal || signal === NEVER_ABORTS) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);

@@ -11,7 +11,7 @@ import { decideRetry, methodRetryMode, type Outcome, type RetryMode, type RetryP
 import { redactHeaders } from "./redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { DeadlineError, Deadlines } from "./deadlines.js";
-import { linkSignals, sleep } from "./signals.js";
+import { linkSignals, NEVER_ABORTS, sleep } from "./signals.js";
 
 export interface RequestLogEvent {
   method: string;
@@ -53,11 +53,43 @@ export interface LogHooks {
 export type FetchFunction = (request: Request) => Promise<Response>;
 
 /**
- * A fetch called the way the platform's is, `fetch(request, init)`, where `init`'s headers, body
- * and signal replace the request's own (the `fetchWithInit` option; `globalThis.fetch` and
- * undici's `fetch` are such functions). It saves building a second Request for every attempt.
+ * A fetch called the way the platform's is, `fetch(input, init)`: `input` is a URL string or a
+ * Request, and `init`'s headers, body and signal replace a Request's own (the `fetchWithInit`
+ * option; `globalThis.fetch` and undici's `fetch` are such functions). It saves building a
+ * Request of our own for every attempt.
  */
-export type FetchWithInit = (input: Request, init: RequestInit) => Promise<Response>;
+export type FetchWithInit = (input: string | Request, init: RequestInit) => Promise<Response>;
+
+/**
+ * What openapi-fetch would build a Request from, kept as it is: its URL and init. The resource
+ * methods give openapi-fetch this class as its `Request`, so the one Request a call needs is the
+ * one fetch builds from URL and init; openapi-fetch only reads `method` back. A real Request is
+ * used instead whenever openapi-fetch middleware could see it (see `plannedRequests`).
+ */
+export class PlannedRequest {
+  constructor(
+    readonly url: string,
+    readonly init: RequestInit = {},
+  ) {}
+
+  get method(): string {
+    return this.init.method ?? "GET";
+  }
+}
+
+/**
+ * A stand-in for the Request class for openapi-fetch's `Request` option: PlannedRequests while
+ * `real()` is false, real Requests once it is true (middleware registered on the raw client must
+ * see real ones).
+ */
+export function plannedRequests(real: () => boolean): typeof Request {
+  function build(url: string, init?: RequestInit): Request | PlannedRequest {
+    return real() ? new Request(url, init) : new PlannedRequest(url, init);
+  }
+  // openapi-fetch checks what middleware returns with `instanceof` this class: real Requests pass.
+  build.prototype = Request.prototype;
+  return build as unknown as typeof Request;
+}
 
 /** Adapts a one-Request fetch: each attempt gets a Request with the headers, body and signal in `init`. */
 export function withOneRequest(fetch: FetchFunction): FetchWithInit {
@@ -96,7 +128,7 @@ export interface SendOptions {
 }
 
 export interface Transport {
-  send(request: Request, options?: SendOptions): Promise<Response>;
+  send(request: Request | PlannedRequest, options?: SendOptions): Promise<Response>;
 }
 
 // What the error builder needs to know about a response: the method and path it answered and
@@ -108,7 +140,7 @@ interface ResponseMeta {
   attempts: number;
 }
 const META = Symbol("uipath-identity-toolkit.response");
-type WithMeta = Response & { [META]?: { method: string; request: Request; attempts: number } };
+type WithMeta = Response & { [META]?: { method: string; request: Request | PlannedRequest; attempts: number } };
 
 export function attemptsFor(response: Response): number {
   return (response as WithMeta)[META]?.attempts ?? 1;
@@ -135,17 +167,17 @@ const CONNECT_FAILURES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND
 
 /** One call to `send`: what every attempt of it shares. */
 interface Call {
-  /** As openapi-fetch (or the token source) built it; its URL is read only when needed. */
-  request: Request;
+  /** As openapi-fetch (or the token source) built it; a Request's URL is read only when needed. */
+  request: Request | PlannedRequest;
+  /** What each attempt hands fetch: the URL of a PlannedRequest, else the Request itself. */
+  input: string | Request;
+  /** fetch's init for every attempt; each attempt sets its signal and the Authorization header. */
+  init: RequestInit & { headers: Record<string, string> };
   method: string;
   mode: RetryMode;
   timeoutMs: number;
-  /** The request body, read once so every attempt can send it again. */
-  body: ArrayBuffer | undefined;
   /** Aborts when the caller gives up (the request's own signal, a per-call one, the client's); none when nobody can. */
   signal: AbortSignal | undefined;
-  /** The request's headers with User-Agent and Accept, lower-case names; each attempt sets Authorization. */
-  headers: Record<string, string>;
   options: SendOptions;
   /** Whether this call has already renewed its token after a 401. */
   refreshed: boolean;
@@ -159,10 +191,23 @@ export function createTransport(config: TransportConfig): Transport {
   /** Known secrets (client secret, tokens seen), scrubbed from headers the log hooks receive. */
   const secrets = (): string[] => config.tokens().secrets();
 
-  async function send(request: Request, options: SendOptions = {}): Promise<Response> {
+  async function send(request: Request | PlannedRequest, options: SendOptions = {}): Promise<Response> {
+    const planned = request instanceof PlannedRequest;
     const method = request.method.toUpperCase();
-    const body = request.body === null ? undefined : await request.arrayBuffer();
-    const requestSignal = options.followRequestSignal === false ? undefined : request.signal;
+    let init: Call["init"];
+    let requestSignal: AbortSignal | undefined;
+    if (planned) {
+      // Everything openapi-fetch put in the init (redirect, anything passed through), with our headers.
+      init = { ...request.init, headers: baseHeaders(new Headers(request.init.headers), config.userAgent) };
+      // A stream can be read once; everything else fetch accepts can be sent again as it is.
+      if (init.body instanceof ReadableStream) init.body = await new Response(init.body).arrayBuffer();
+      requestSignal = request.init.signal ?? undefined;
+    } else {
+      // Read the body once so every attempt can send it again.
+      init = { headers: baseHeaders(request.headers, config.userAgent) };
+      if (request.body !== null) init.body = await request.arrayBuffer();
+      requestSignal = options.followRequestSignal === false ? undefined : request.signal;
+    }
     // Disposed when send() settles, so a long-lived client signal does not collect listeners.
     const caller =
       options.signal === undefined && config.clientSignal === undefined && requestSignal === undefined
@@ -170,12 +215,12 @@ export function createTransport(config: TransportConfig): Transport {
         : linkSignals([requestSignal, options.signal, config.clientSignal]);
     const call: Call = {
       request,
+      input: planned ? request.url : request,
+      init,
       method,
       mode: options.mode ?? methodRetryMode(method),
       timeoutMs: options.timeoutMs ?? config.timeoutMs,
-      body,
       signal: caller?.signal,
-      headers: baseHeaders(request.headers, config.userAgent),
       options,
       refreshed: false,
     };
@@ -224,32 +269,30 @@ export function createTransport(config: TransportConfig): Transport {
     call.signal?.throwIfAborted();
     if (call.options.authenticate === false) return exchange(call, attempt);
     const source = config.tokens();
-    // Without a caller signal the request's own is one that never aborts, and one per call.
-    const token = await source.getToken(call.signal ?? call.request.signal);
-    call.headers["authorization"] = `Bearer ${token}`;
+    const token = await source.getToken(call.signal ?? NEVER_ABORTS);
+    call.init.headers["authorization"] = `Bearer ${token}`;
     const response = await exchange(call, attempt);
     if (response.status !== 401 || !source.refreshable || call.refreshed) return response;
     // One refresh per call: the token may have expired or been revoked since it was cached; a
     // second 401 means the credentials themselves are refused, and repeating would only add sends.
     call.refreshed = true;
-    const fresh = await source.getToken(call.signal ?? call.request.signal, token);
+    const fresh = await source.getToken(call.signal ?? NEVER_ABORTS, token);
     if (fresh === token) return response;
-    call.headers["authorization"] = `Bearer ${fresh}`;
+    call.init.headers["authorization"] = `Bearer ${fresh}`;
     return exchange(call, attempt);
   }
 
-  /** One send with `call.headers` as they are now, under the attempt's deadline. */
+  /** One send of `call.init` as it is now, under the attempt's deadline. */
   const sendOnce = (signal: AbortSignal, call: Call): Promise<Response> => {
-    const init: RequestInit = { headers: call.headers, signal };
-    if (call.body !== undefined) init.body = call.body;
-    return config.fetch(call.request, init).then(readBody);
+    call.init.signal = signal;
+    return config.fetch(call.input, call.init).then(readBody);
   };
 
   async function exchange(call: Call, attempt: number): Promise<Response> {
     const { method } = call;
     if (limiter && call.options.rateLimited !== false && !limiter.tryAcquire?.(method)) await limiter.acquire(method, call.signal);
     if (hooks.onRequest) {
-      hooks.onRequest({ method, url: call.request.url, headers: redactHeaders(new Headers(call.headers), secrets()), attempt });
+      hooks.onRequest({ method, url: call.request.url, headers: redactHeaders(new Headers(call.init.headers), secrets()), attempt });
     }
     const started = hooks.onResponse ? Date.now() : 0;
     let response: Response;

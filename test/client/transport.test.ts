@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { IdentityApiError, IdentityInputError } from "../../src/client/index.js";
 import { BufferedResponse } from "../../src/client/buffered-response.js";
 import { Deadlines, DeadlineError } from "../../src/client/deadlines.js";
-import { CLIENT_SECRET, GRYFFINDORS, ROBY, clientFor, gryffindors, roby, startIdentity, type ApiHandler } from "./helpers/identity.js";
+import { CLIENT_SECRET, GRYFFINDORS, ORG, ROBY, clientFor, gryffindors, roby, startIdentity, type ApiHandler } from "./helpers/identity.js";
 import { send, serverPool } from "../helpers/http-server.js";
 
 const servers = serverPool();
@@ -87,21 +87,23 @@ describe("the fetch option (called with one Request)", () => {
   });
 });
 
-describe("the fetchWithInit option (called as fetch(request, init))", () => {
-  it("gets the request with each attempt's headers, body and signal in init", async () => {
+describe("the fetchWithInit option (called as fetch(input, init))", () => {
+  it("gets the URL or request with each attempt's headers, body and signal in init", async () => {
     const server = await identity((req, res) => send(res, 200, { ...gryffindors, name: (req.json() as { name: string }).name }));
     const seen: Array<{ method: string; url: string; init: RequestInit }> = [];
     const pm = clientFor(server, {
-      fetchWithInit: (request, init) => {
+      fetchWithInit: (input, init) => {
+        const request = new Request(input, init);
         seen.push({ method: request.method, url: request.url, init });
-        return globalThis.fetch(request, init);
+        return globalThis.fetch(input, init);
       },
     });
     expect((await pm.groups.update(GRYFFINDORS, { name: "Lions" })).name).toBe("Lions");
     const put = seen.find((s) => s.method === "PUT")!;
     expect(put.url).toBe(`${server.baseUrl}/api/Group/${GRYFFINDORS}`);
     expect(put.init.headers).toMatchObject({ authorization: expect.stringMatching(/^Bearer tok-1-/), "content-type": "application/json" });
-    expect(JSON.parse(new TextDecoder().decode(put.init.body as ArrayBuffer))).toMatchObject({ name: "Lions" });
+    const body = put.init.body;
+    expect(JSON.parse(typeof body === "string" ? body : new TextDecoder().decode(body as ArrayBuffer))).toMatchObject({ name: "Lions" });
     expect(put.init.signal).toBeDefined();
   });
 
@@ -214,6 +216,27 @@ describe("a buffered response", () => {
     expect([gzipped.headers.get("content-encoding"), gzipped.headers.get("content-length"), gzipped.headers.get("x-id")]).toEqual([null, "5", "2"]);
     const chunked = new BufferedResponse(from({ "transfer-encoding": "chunked" }), bytes("hello"));
     expect([chunked.headers.get("transfer-encoding"), chunked.headers.get("content-length")]).toEqual([null, "5"]);
+  });
+});
+
+describe("openapi-fetch middleware on the raw client", () => {
+  it("sees real Requests from the resource methods too, once registered", async () => {
+    const server = await identity((_req, res) => send(res, 200, roby));
+    const pm = clientFor(server);
+    await pm.robotAccounts.get(ROBY); // before any middleware: the fast path
+    const seen: unknown[] = [];
+    pm.raw.use({
+      onRequest: ({ request }) => {
+        seen.push(request);
+        request.headers.set("x-middleware", "1");
+        return request;
+      },
+    });
+    await expect(pm.robotAccounts.get(ROBY)).resolves.toEqual(roby);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(Request);
+    expect((seen[0] as Request).url).toBe(`${server.baseUrl}/api/RobotAccount/${ORG}/${ROBY}`);
+    expect(server.apiRequests.at(-1)?.headers["x-middleware"]).toBe("1");
   });
 });
 

@@ -22,11 +22,14 @@ export interface ResourceContext {
   partitionGlobalId: string | undefined;
   /** Scrubs known secrets from server text. */
   redact: (text: string) => string;
+  /** What openapi-fetch builds each call's request with (see PlannedRequest); absent: the real Request. */
+  Request?: typeof Request;
 }
 
 /**
- * The openapi-fetch init for one call: a fetch bound to its options. The call's signal goes to
- * the transport, not into openapi-fetch's Request, so a call without one costs no controller.
+ * The openapi-fetch init for one call: a fetch bound to its options, and the Request class to
+ * build with. The call's signal goes to the transport, not into openapi-fetch's Request, so a
+ * call without one costs no controller.
  */
 export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
   const timeoutMs = options?.timeoutMs;
@@ -36,6 +39,8 @@ export function callInit(ctx: ResourceContext, options: CallOptions | undefined,
   const signal = options?.signal;
   return {
     fetch: (request: Request) => ctx.transport.send(request, { signal, timeoutMs, mode, followRequestSignal: false }),
+    // Per call: openapi-fetch takes `Request` from a call's options too (not in its types).
+    Request: ctx.Request,
   };
 }
 
