@@ -198,7 +198,7 @@ export function createTransport(config: TransportConfig): Transport {
     let requestSignal: AbortSignal | undefined;
     if (planned) {
       // Everything openapi-fetch put in the init (redirect, anything passed through), with our headers.
-      init = { ...request.init, headers: baseHeaders(new Headers(request.init.headers), config.userAgent) };
+      init = { ...request.init, headers: baseHeaders(request.init.headers, config.userAgent) };
       // A stream can be read once; everything else fetch accepts can be sent again as it is.
       if (init.body instanceof ReadableStream) init.body = await new Response(init.body).arrayBuffer();
       requestSignal = request.init.signal ?? undefined;
@@ -282,10 +282,15 @@ export function createTransport(config: TransportConfig): Transport {
     return exchange(call, attempt);
   }
 
-  /** One send of `call.init` as it is now, under the attempt's deadline. */
-  const sendOnce = (signal: AbortSignal, call: Call): Promise<Response> => {
+  /**
+   * One send of `call.init` as it is now, under the attempt's deadline. The whole body is read
+   * while the deadline still runs, so a server that stalls mid-body times out too, and is handed
+   * on without being copied into a second stream.
+   */
+  const sendOnce = async (signal: AbortSignal, call: Call): Promise<Response> => {
     call.init.signal = signal;
-    return config.fetch(call.input, call.init).then(readBody);
+    const response = await config.fetch(call.input, call.init);
+    return response.body === null ? response : new BufferedResponse(response, await response.arrayBuffer());
   };
 
   async function exchange(call: Call, attempt: number): Promise<Response> {
@@ -336,9 +341,9 @@ export function createTransport(config: TransportConfig): Transport {
 }
 
 /** The request's headers as a plain object (what fetch's `init` takes), with ours added. */
-function baseHeaders(from: Headers, userAgent: string): Record<string, string> {
+function baseHeaders(from: HeadersInit | undefined, userAgent: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  from.forEach(copyHeader, headers);
+  (from instanceof Headers ? from : new Headers(from)).forEach(copyHeader, headers);
   headers["user-agent"] = userAgent;
   headers["accept"] ??= "application/json";
   return headers;
@@ -351,15 +356,6 @@ function copyHeader(this: Record<string, string>, value: string, name: string): 
 function finished(call: Call, response: Response, attempts: number): Response {
   (response as WithMeta)[META] = { method: call.method, request: call.request, attempts };
   return response;
-}
-
-/**
- * Reads the whole body while the attempt's deadline still runs, so a server that stalls mid-body
- * times out too, and hands it on without copying it into a second stream.
- */
-function readBody(response: Response): Response | Promise<Response> {
-  if (response.body === null) return response;
-  return response.arrayBuffer().then((bytes) => new BufferedResponse(response, bytes));
 }
 
 function pathOf(url: string): string {
