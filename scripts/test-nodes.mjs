@@ -35,14 +35,15 @@ for (const major of majors) {
   const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, '');
   console.log(`\n=== Jest on Node ${version} (${bin === process.execPath ? 'the running Node' : bin}) ===\n`);
   const summary = join(work, `jest-${version}.json`);
+  const env = { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}`, npm_node_execpath: bin, NODE: bin };
+  // Under `npm test` the outer npm exports the prefix it derived from its own Node's location; an
+  // npm started inside the suite would then put that Node's bin directory first on PATH.
+  delete env.npm_config_prefix;
+  delete env.npm_config_global_prefix;
   const run = spawnSync(
     bin,
     ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${summary}`, ...jestArgs],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}` },
-    },
+    { cwd: root, stdio: 'inherit', env },
   );
   const counts = readCounts(summary);
   const ok = run.status === 0 && counts !== undefined && counts.failed === 0;
