@@ -57,18 +57,19 @@ class Group {
   ) {
     this.timer = setTimeout(expire, closesAt - now + ms, this as Group);
     // Referenced only while an attempt waits on it, so an idle client never holds the process open.
-    this.timer.unref();
+    // (Node's timers can be unreferenced; a browser's are plain numbers and hold nothing open.)
+    (this.timer as Partial<NodeJS.Timeout>).unref?.();
   }
 
   join(attempt: Attempt<unknown>): void {
     this.attempts.add(attempt);
-    if (this.attempts.size === 1) this.timer.ref();
+    if (this.attempts.size === 1) (this.timer as Partial<NodeJS.Timeout>).ref?.();
   }
 
   leave(attempt: Attempt<unknown>): void {
     this.attempts.delete(attempt);
     if (this.attempts.size > 0) return;
-    this.timer.unref();
+    (this.timer as Partial<NodeJS.Timeout>).unref?.();
     // Closed and empty: nothing can join or time out any more.
     if (Date.now() >= this.closesAt) clearTimeout(this.timer);
   }
