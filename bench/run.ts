@@ -1,21 +1,25 @@
 // Entry point of the benchmarks: `npx tsx bench/run.ts` (or `npm run bench`).
 //   --only a,b         run some of: overhead, bulk, paging, token, emulator, shared, apply
 //   --quick            fewer rounds and calls (a smoke run; the numbers are rougher)
-//   --write-markdown   also rewrite the table section of BENCHMARKS.md
+//   --node 24          run under that Node major (or BENCH_NODE=24); --node 20,22,24 runs once per major
+//   --write-markdown   also rewrite BENCHMARKS.md: a full run its main table and the overhead rows
+//                      of its Node; `--only overhead` just the overhead rows of its Node
 // Prints the table and writes bench/results/<timestamp>.json; a full run (no --quick, no --only)
 // also writes bench/results/latest.json, the copy BENCHMARKS.md's table comes from.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { runApply } from "./apply.js";
 import { runBulk } from "./bulk.js";
 import { runThroughput } from "./emulator-throughput.js";
-import { consoleTable, describeMachine, writeMarkdown } from "./lib/report.js";
+import { reexecUnderChosenNode } from "./lib/node-choice.js";
+import { consoleTable, describeMachine, loadAverage, nodeMarkers, writeMarkdown } from "./lib/report.js";
 import type { BenchResult } from "./lib/result.js";
 import { runOverhead } from "./overhead.js";
 import { runPaging } from "./paging.js";
 import { runSharedBudget } from "./shared-budget.js";
 import { runToken } from "./token.js";
 
-const args = process.argv.slice(2);
+reexecUnderChosenNode();
+const args = process.argv.slice(2).filter((a, i, all) => a !== "--node" && all[i - 1] !== "--node");
 const quick = args.includes("--quick");
 const onlyArg = args.find((a) => a.startsWith("--only"));
 const onlyValue = onlyArg?.includes("=") ? onlyArg.split("=")[1] : onlyArg ? args[args.indexOf(onlyArg) + 1] : undefined;
@@ -50,7 +54,9 @@ if (unknown.length > 0) {
 }
 
 const machine = describeMachine();
-console.log(`Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}${quick ? " — quick run" : ""}`);
+console.log(
+  `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, load average ${machine.loadAverage.start}${quick ? " — quick run" : ""}`,
+);
 const results: BenchResult[] = [];
 const started = Date.now();
 for (const [name, run] of BENCHMARKS) {
@@ -61,7 +67,9 @@ for (const [name, run] of BENCHMARKS) {
   console.log(`${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
+machine.loadAverage.end = loadAverage();
 console.log(`\n${consoleTable(results.flatMap((r) => r.rows))}\n`);
+console.log(`Load average ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end.`);
 for (const note of results.flatMap((r) => r.notes)) console.log(`missed: ${note}`);
 
 const when = new Date().toISOString();
@@ -71,11 +79,15 @@ const json = JSON.stringify({ when, quick, machine, totalSeconds: (Date.now() - 
 const file = `${when.replace(/[:.]/g, "-")}.json`;
 writeFileSync(new URL(file, dir), json);
 const full = !quick && !only;
+const overheadOnly = !quick && only?.size === 1 && only.has("overhead");
 if (full) writeFileSync(new URL("latest.json", dir), json);
 console.log(`\nResults: bench/results/${full ? "latest.json" : file}`);
-if (args.includes("--write-markdown") && !full) {
-  console.log("BENCHMARKS.md left alone: --write-markdown needs a full run (no --quick, no --only).");
+if (args.includes("--write-markdown") && !full && !overheadOnly) {
+  console.log("BENCHMARKS.md left alone: --write-markdown needs a full run, or --only overhead (no --quick).");
 } else if (args.includes("--write-markdown")) {
-  writeMarkdown(new URL("../BENCHMARKS.md", import.meta.url), results, machine, when);
-  console.log("BENCHMARKS.md table updated.");
+  const markdown = new URL("../BENCHMARKS.md", import.meta.url);
+  if (full) writeMarkdown(markdown, results, machine, when);
+  const major = Number(process.versions.node.split(".")[0]);
+  writeMarkdown(markdown, results.filter((r) => r.name === "overhead"), machine, when, nodeMarkers(major));
+  console.log(`BENCHMARKS.md updated: ${full ? "the table and " : ""}the overhead rows for Node ${major}.`);
 }

@@ -10,6 +10,8 @@ export interface Machine {
   freeMemoryGiB: number;
   node: string;
   platform: string;
+  /** One-minute load averages when the run started and when it ended (other work on the machine skews timings). */
+  loadAverage: { start: number; end?: number };
 }
 
 export function describeMachine(): Machine {
@@ -20,6 +22,7 @@ export function describeMachine(): Machine {
     freeMemoryGiB: Math.round((os.freemem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: { start: loadAverage() },
   };
 }
 
@@ -58,22 +61,44 @@ export function markdownTable(rows: TableRow[]): string {
 export const START = "<!-- bench:table:start (written by `npx tsx bench/run.ts --write-markdown`) -->";
 export const END = "<!-- bench:table:end -->";
 
-/** Replaces the generated section of BENCHMARKS.md (between the markers) with this run's table. */
-export function writeMarkdown(file: URL, results: BenchResult[], machine: Machine, when: string): void {
+export function loadAverage(): number {
+  return Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+}
+
+/** The markers around the overhead rows of one Node major in BENCHMARKS.md. */
+export function nodeMarkers(major: number): { start: string; end: string } {
+  return {
+    start: `<!-- bench:overhead:node${major}:start (written by \`npx tsx bench/run.ts --only overhead --node ${major} --write-markdown\`) -->`,
+    end: `<!-- bench:overhead:node${major}:end -->`,
+  };
+}
+
+/**
+ * Replaces a generated section of BENCHMARKS.md (between the markers; by default the main table)
+ * with this run's table.
+ */
+export function writeMarkdown(
+  file: URL,
+  results: BenchResult[],
+  machine: Machine,
+  when: string,
+  markers: { start: string; end: string } = { start: START, end: END },
+): void {
   const text = readFileSync(file, "utf8");
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${file.pathname} has no ${START} ... ${END} section`);
+  const start = text.indexOf(markers.start);
+  const end = text.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`${file.pathname} has no ${markers.start} ... ${markers.end} section`);
   const notes = results.flatMap((r) => r.notes);
+  const load = `load average ${machine.loadAverage.start} at the start, ${machine.loadAverage.end ?? "?"} at the end`;
   const section = [
-    START,
+    markers.start,
     "",
-    `Run ${when} on ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ${machine.platform}.`,
+    `Run ${when} on ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ${machine.platform}; ${load}.`,
     "",
     markdownTable(results.flatMap((r) => r.rows)),
     "",
     ...(notes.length > 0 ? ["Missed in this run:", "", ...notes.map((n) => `- ${n}`), ""] : ["Every target was met in this run.", ""]),
-    END,
+    markers.end,
   ].join("\n");
-  writeFileSync(file, text.slice(0, start) + section + text.slice(end + END.length));
+  writeFileSync(file, text.slice(0, start) + section + text.slice(end + markers.end.length));
 }

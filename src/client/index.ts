@@ -68,7 +68,7 @@ export { AUTOMATION_CLOUD_RATE_LIMITS, defaultMarginMs } from "./rate-limit.js";
 export type { RateLimitOptions, LimitedMethod, RedisStatusEvent } from "./rate-limit.js";
 export { MAX_PAGE_SIZE } from "./paging.js";
 export type { PagedIterable } from "./paging.js";
-export type { LogHooks, RequestLogEvent, ResponseLogEvent, RetryLogEvent, FetchFunction } from "./transport.js";
+export type { LogHooks, RequestLogEvent, ResponseLogEvent, RetryLogEvent, FetchFunction, FetchWithInit } from "./transport.js";
 export { unwrap } from "./resources/shared.js";
 export type { CallOptions, FetchResult } from "./resources/shared.js";
 export type * from "./resources/groups.js";

@@ -5,6 +5,7 @@
 import { decodeJwt } from "jose";
 import type { TokenSource } from "./auth.js";
 import { IdentityApiError, IdentityInputError } from "./errors.js";
+import { NEVER_ABORTS } from "./signals.js";
 import { assertGuid, isGuid } from "./validate.js";
 
 export interface OrganizationSource {
@@ -15,8 +16,6 @@ export interface OrganizationSource {
    */
   resolve(explicit: string | undefined, signal?: AbortSignal): Promise<string>;
 }
-
-const NEVER = new AbortController().signal;
 
 export function createOrganizationSource(clientDefault: string | undefined, tokens: () => TokenSource): OrganizationSource {
   // Decoding is cheap, but a call should not pay it again while the token is unchanged.
@@ -64,7 +63,7 @@ export function createOrganizationSource(clientDefault: string | undefined, toke
 
 async function tokenFor(source: TokenSource, signal: AbortSignal | undefined): Promise<string> {
   try {
-    return await source.getToken(signal ?? NEVER);
+    return await source.getToken(signal ?? NEVER_ABORTS);
   } catch (cause) {
     if (!signal?.aborted) throw cause;
     // The same error a send aborted while waiting for its token gives.

@@ -60,6 +60,12 @@ export interface RateLimiter {
   /** Waits (abortably) until a send of this method fits the budget, then books it. */
   acquire(method: string, signal?: AbortSignal): Promise<void>;
   /**
+   * Optional fast path: books a send and returns true when it fits at once, else returns false
+   * and books nothing (the caller then awaits `acquire`). A limiter that must ask elsewhere
+   * (another process, a shared store) leaves it out.
+   */
+  tryAcquire?(method: string): boolean;
+  /**
    * How long from now until `count` more sends of this method would all have been let through,
    * by this limiter's own schedule (0 when they fit at once). A limiter whose bookings live
    * elsewhere (a shared store) may not know, and leaves it out.
@@ -87,40 +93,52 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
       throw new RangeError(`rateLimit.budgets.${method} must be a positive integer`);
     }
   }
-  // Send times per method, oldest first.
-  const logs = new Map<string, number[]>();
+  // Send times per method, oldest first, from `head` on: a moving start index instead of
+  // Array.shift, whose cost grows with the log on long windows and big budgets.
+  const logs = new Map<string, { times: number[]; head: number; budget: number }>();
+  for (const [method, budget] of Object.entries(budgets)) logs.set(method, { times: [], head: 0, budget: budget as number });
+
+  /** Books a send now if it fits; false when the budget is spent. */
+  const book = (log: { times: number[]; head: number; budget: number }, now: number): boolean => {
+    const { times } = log;
+    while (log.head < times.length && (times[log.head] as number) <= now - holdMs) log.head++;
+    if (log.head > 1024 && log.head * 2 > times.length) {
+      times.splice(0, log.head);
+      log.head = 0;
+    }
+    if (times.length - log.head >= log.budget) return false;
+    times.push(now);
+    return true;
+  };
 
   return {
+    tryAcquire(method) {
+      const log = logs.get(method) ?? logs.get(method.toUpperCase());
+      return log === undefined || book(log, clock.now());
+    },
     delayMs(method, count) {
-      const budget = budgets[method.toUpperCase()];
-      if (budget === undefined || count <= 0) return 0;
+      const log = logs.get(method.toUpperCase());
+      if (log === undefined || count <= 0) return 0;
       const now = clock.now();
       // Each send after the budget's first `budget` waits for the one `budget` places before it
       // to leave the window: play the queue forward from the sends already booked.
-      const starts = (logs.get(method.toUpperCase()) ?? []).filter((t) => t > now - holdMs);
+      const starts = log.times.slice(log.head).filter((t) => t > now - holdMs);
       const booked = starts.length;
       for (let k = 0; k < count; k++) {
         const i = booked + k;
-        starts.push(i < budget ? now : Math.max(now, (starts[i - budget] as number) + holdMs));
+        starts.push(i < log.budget ? now : Math.max(now, (starts[i - log.budget] as number) + holdMs));
       }
       return (starts.at(-1) as number) - now;
     },
     async acquire(method, signal) {
-      const key = method.toUpperCase();
-      const budget = budgets[key];
-      if (budget === undefined) return;
-      let log = logs.get(key);
-      if (!log) logs.set(key, (log = []));
+      const log = logs.get(method.toUpperCase());
+      if (log === undefined) return;
       for (;;) {
         signal?.throwIfAborted();
         const now = clock.now();
-        while (log.length > 0 && (log[0] as number) <= now - holdMs) log.shift();
-        if (log.length < budget) {
-          log.push(now);
-          return;
-        }
+        if (book(log, now)) return;
         // Wake when the oldest send leaves the window; waiters that lose the race loop again.
-        await clock.sleep((log[0] as number) + holdMs - now, signal);
+        await clock.sleep((log.times[log.head] as number) + holdMs - now, signal);
       }
     },
   };

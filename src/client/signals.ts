@@ -20,9 +20,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * A signal that never aborts, for work nobody can cancel: shared, so such a call costs no
+ * AbortController. Nothing needs to listen to it (raceSignal does not).
+ */
+export const NEVER_ABORTS: AbortSignal = new AbortController().signal;
+
 /** Settles like `promise`, unless `signal` aborts first (the promise keeps running for others). */
 export function raceSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
+  if (!signal || signal === NEVER_ABORTS) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
@@ -42,23 +48,20 @@ export function raceSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promis
 
 export interface LinkedSignal {
   signal: AbortSignal;
-  /** Aborts this signal only (not the ones it follows); needs `own` when linking one signal. */
-  abort(reason?: unknown): void;
   /** Stops following the given signals; call when the work is done. */
   dispose(): void;
 }
+
+const NOTHING_TO_DISPOSE = (): void => undefined;
 
 /**
  * A signal that aborts when any of `signals` does, built from plain listeners: on Node 20,
  * AbortSignal.any costs more than the rest of a call's bookkeeping, and this is per request.
  */
-export function linkSignals(signals: ReadonlyArray<AbortSignal | undefined>, own = false): LinkedSignal {
-  // One signal and no abort of our own: follow it as is (each AbortController costs a few µs).
+export function linkSignals(signals: ReadonlyArray<AbortSignal | undefined>): LinkedSignal {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (!own && present.length === 1) {
-    const only = present[0] as AbortSignal;
-    return { signal: only, abort: () => undefined, dispose: () => undefined };
-  }
+  // One signal: follow it as is (each AbortController costs a few µs on Node 20).
+  if (present.length === 1) return { signal: present[0] as AbortSignal, dispose: NOTHING_TO_DISPOSE };
   const controller = new AbortController();
   const followed: AbortSignal[] = [];
   const onAbort = function (this: AbortSignal): void {
@@ -72,9 +75,5 @@ export function linkSignals(signals: ReadonlyArray<AbortSignal | undefined>, own
     s.addEventListener("abort", onAbort, { once: true });
     followed.push(s);
   }
-  return {
-    signal: controller.signal,
-    abort: (reason) => controller.abort(reason),
-    dispose: () => followed.forEach((s) => s.removeEventListener("abort", onAbort)),
-  };
+  return { signal: controller.signal, dispose: () => followed.forEach((s) => s.removeEventListener("abort", onAbort)) };
 }

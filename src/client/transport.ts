@@ -1,12 +1,17 @@
 // The fetch pipeline every request goes through, raw openapi-fetch calls included: rate limit,
 // bearer token (with one refresh on 401), per-attempt timeout, logging hooks, and retries.
-// It is handed to openapi-fetch as its `fetch`, so the typed wrapper stays a thin layer.
+// It is handed to openapi-fetch as its `fetch`, so the typed wrapper stays a thin layer. It sends
+// the Request openapi-fetch built as it is, with this attempt's headers, body and signal passed
+// beside it, rather than building another Request per attempt: on Node 20 a Request costs more
+// than everything else a call does here.
 import type { TokenSource } from "./auth.js";
 import { IdentityApiError, parseRetryAfter } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { decideRetry, methodRetryMode, type Outcome, type RetryMode, type RetryPolicy } from "./retry.js";
 import { redactHeaders } from "./redact.js";
-import { linkSignals, raceSignal, sleep } from "./signals.js";
+import { BufferedResponse } from "./buffered-response.js";
+import { DeadlineError, Deadlines } from "./deadlines.js";
+import { linkSignals, NEVER_ABORTS, sleep } from "./signals.js";
 
 export interface RequestLogEvent {
   method: string;
@@ -44,10 +49,56 @@ export interface LogHooks {
   onRetry?: (event: RetryLogEvent) => void;
 }
 
+/** A fetch that takes one Request carrying everything to send (the `fetch` option). */
 export type FetchFunction = (request: Request) => Promise<Response>;
 
+/**
+ * A fetch called the way the platform's is, `fetch(input, init)`: `input` is a URL string or a
+ * Request, and `init`'s headers, body and signal replace a Request's own (the `fetchWithInit`
+ * option; `globalThis.fetch` and undici's `fetch` are such functions). It saves building a
+ * Request of our own for every attempt.
+ */
+export type FetchWithInit = (input: string | Request, init: RequestInit) => Promise<Response>;
+
+/**
+ * What openapi-fetch would build a Request from, kept as it is: its URL and init. The resource
+ * methods give openapi-fetch this class as its `Request`, so the one Request a call needs is the
+ * one fetch builds from URL and init; openapi-fetch only reads `method` back. A real Request is
+ * used instead whenever openapi-fetch middleware could see it (see `plannedRequests`).
+ */
+export class PlannedRequest {
+  constructor(
+    readonly url: string,
+    readonly init: RequestInit = {},
+  ) {}
+
+  get method(): string {
+    return this.init.method ?? "GET";
+  }
+}
+
+/**
+ * A stand-in for the Request class for openapi-fetch's `Request` option: PlannedRequests while
+ * `real()` is false, real Requests once it is true (middleware registered on the raw client must
+ * see real ones).
+ */
+export function plannedRequests(real: () => boolean): typeof Request {
+  function build(url: string, init?: RequestInit): Request | PlannedRequest {
+    return real() ? new Request(url, init) : new PlannedRequest(url, init);
+  }
+  // openapi-fetch checks what middleware returns with `instanceof` this class: real Requests pass.
+  build.prototype = Request.prototype;
+  return build as unknown as typeof Request;
+}
+
+/** Adapts a one-Request fetch: each attempt gets a Request with the headers, body and signal in `init`. */
+export function withOneRequest(fetch: FetchFunction): FetchWithInit {
+  return (input, init) => fetch(new Request(input, init));
+}
+
 export interface TransportConfig {
-  fetch: FetchFunction;
+  /** Sends one attempt: the request as given to `send`, with `init`'s headers, body and signal instead of its own. */
+  fetch: FetchWithInit;
   /** Where tokens come from; read lazily because the token source itself sends through here. */
   tokens: () => TokenSource;
   limiter: RateLimiter | undefined;
@@ -68,27 +119,37 @@ export interface SendOptions {
   authenticate?: boolean;
   /** False for the token request: the budgets are for the API, not the token endpoint. */
   rateLimited?: boolean;
+  /**
+   * False when the request's own signal can never abort because the caller's signal, if any,
+   * comes in `signal` instead (the resource methods): following it would cost a controller per
+   * attempt for nothing.
+   */
+  followRequestSignal?: boolean;
 }
 
 export interface Transport {
-  send(request: Request, options?: SendOptions): Promise<Response>;
+  send(request: Request | PlannedRequest, options?: SendOptions): Promise<Response>;
 }
 
 // What the error builder needs to know about a response: the method and path it answered and
-// how many attempts it took. A WeakMap keeps Response objects untouched and forgets with them.
+// how many attempts it took. Kept on the response under a symbol only this module knows (a
+// WeakMap entry per response costs more than the rest of this bookkeeping).
 interface ResponseMeta {
   method: string;
   path: string;
   attempts: number;
 }
-const metaByResponse = new WeakMap<Response, ResponseMeta>();
+const META = Symbol("uipath-identity-toolkit.response");
+type WithMeta = Response & { [META]?: { method: string; request: Request | PlannedRequest; attempts: number } };
 
 export function attemptsFor(response: Response): number {
-  return metaByResponse.get(response)?.attempts ?? 1;
+  return (response as WithMeta)[META]?.attempts ?? 1;
 }
 
 export function responseMeta(response: Response): ResponseMeta | undefined {
-  return metaByResponse.get(response);
+  const meta = (response as WithMeta)[META];
+  // The path is worked out only here, for errors: most responses never need it.
+  return meta && { method: meta.method, path: pathOf(meta.request.url), attempts: meta.attempts };
 }
 
 /** A send that produced no HTTP answer; `sent` false when it certainly never left. */
@@ -103,152 +164,202 @@ class ExchangeFailure extends Error {
 }
 
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** One call to `send`: what every attempt of it shares. */
+interface Call {
+  /** As openapi-fetch (or the token source) built it; a Request's URL is read only when needed. */
+  request: Request | PlannedRequest;
+  /** What each attempt hands fetch: the URL of a PlannedRequest, else the Request itself. */
+  input: string | Request;
+  /** fetch's init for every attempt; each attempt sets its signal and the Authorization header. */
+  init: RequestInit & { headers: Record<string, string> };
+  method: string;
+  mode: RetryMode;
+  timeoutMs: number;
+  /** Aborts when the caller gives up (the request's own signal, a per-call one, the client's); none when nobody can. */
+  signal: AbortSignal | undefined;
+  options: SendOptions;
+  /** Whether this call has already renewed its token after a 401. */
+  refreshed: boolean;
+}
+
 export function createTransport(config: TransportConfig): Transport {
   const random = config.random ?? Math.random;
+  const { hooks, limiter } = config;
+  const deadlines = new Deadlines();
 
   /** Known secrets (client secret, tokens seen), scrubbed from headers the log hooks receive. */
   const secrets = (): string[] => config.tokens().secrets();
 
-  async function send(request: Request, options: SendOptions = {}): Promise<Response> {
+  async function send(request: Request | PlannedRequest, options: SendOptions = {}): Promise<Response> {
+    const planned = request instanceof PlannedRequest;
     const method = request.method.toUpperCase();
-    const url = request.url;
-    const path = new URL(url).pathname;
-    const mode = options.mode ?? methodRetryMode(method);
-    const timeoutMs = options.timeoutMs ?? config.timeoutMs;
-    // Read the body once so every attempt can send it again.
-    const body = request.body === null ? undefined : await request.arrayBuffer();
+    let init: Call["init"];
+    let requestSignal: AbortSignal | undefined;
+    if (planned) {
+      // Everything openapi-fetch put in the init (redirect, anything passed through), with our headers.
+      init = { ...request.init, headers: baseHeaders(request.init.headers, config.userAgent) };
+      // A stream can be read once; everything else fetch accepts can be sent again as it is.
+      if (init.body instanceof ReadableStream) init.body = await new Response(init.body).arrayBuffer();
+      requestSignal = request.init.signal ?? undefined;
+    } else {
+      // Read the body once so every attempt can send it again.
+      init = { headers: baseHeaders(request.headers, config.userAgent) };
+      if (request.body !== null) init.body = await request.arrayBuffer();
+      requestSignal = options.followRequestSignal === false ? undefined : request.signal;
+    }
     // Disposed when send() settles, so a long-lived client signal does not collect listeners.
-    const caller = linkSignals([request.signal, options.signal, config.clientSignal]);
-    const signal = caller.signal;
-    const headers = new Headers(request.headers);
-    headers.set("User-Agent", config.userAgent);
-    if (!headers.has("Accept")) headers.set("Accept", "application/json");
-
-    const failure = (kind: "network" | "timeout" | "aborted", attempts: number, cause: unknown): IdentityApiError => {
-      const what =
-        kind === "aborted"
-          ? "was aborted"
-          : kind === "timeout"
-            ? `timed out after ${timeoutMs} ms`
-            : `failed without an answer (${networkCode(cause) ?? "network error"})`;
-      const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-      return new IdentityApiError({ kind, message: `${method} ${path} ${what}${tries}`, method, path, attempts, cause });
+    const caller =
+      options.signal === undefined && config.clientSignal === undefined && requestSignal === undefined
+        ? undefined
+        : linkSignals([requestSignal, options.signal, config.clientSignal]);
+    const call: Call = {
+      request,
+      input: planned ? request.url : request,
+      init,
+      method,
+      mode: options.mode ?? methodRetryMode(method),
+      timeoutMs: options.timeoutMs ?? config.timeoutMs,
+      signal: caller?.signal,
+      options,
+      refreshed: false,
     };
-
-    async function exchange(sendHeaders: Headers, attempt: number): Promise<Response> {
-      if (options.rateLimited !== false) await config.limiter?.acquire(method, signal);
-      const attemptLink = linkSignals([signal], true);
-      const attemptSignal = attemptLink.signal;
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        attemptLink.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
-      }, timeoutMs);
-      const init: RequestInit = { method, headers: sendHeaders, signal: attemptSignal };
-      if (body !== undefined) init.body = body;
-      config.hooks.onRequest?.({ method, url, headers: redactHeaders(sendHeaders, secrets()), attempt });
-      const started = Date.now();
-      let response: Response;
-      try {
-        // Raced against the signal as well: Node 20's fetch can lose the link to a signal once the
-        // Request it was given is garbage-collected, and the timeout must hold regardless.
-        response = await raceSignal(config.fetch(new Request(url, init)).then(buffer), attemptSignal);
-      } catch (error) {
-        const kind = signal.aborted ? "aborted" : timedOut ? "timeout" : "network";
-        config.hooks.onResponse?.({ method, url, attempt, headers: {}, durationMs: Date.now() - started, error: kind });
-        if (kind === "aborted") throw error;
-        throw new ExchangeFailure(kind, kind === "timeout" || !CONNECT_FAILURES.has(networkCode(error) ?? ""), error);
-      } finally {
-        clearTimeout(timer);
-        attemptLink.dispose();
-      }
-      config.hooks.onResponse?.({
-        method,
-        url,
-        attempt,
-        status: response.status,
-        headers: redactHeaders(response.headers, secrets()),
-        durationMs: Date.now() - started,
-      });
-      return response;
-    }
-
-    let refreshed = false;
-    async function attemptOnce(attempt: number): Promise<Response> {
-      signal.throwIfAborted();
-      if (options.authenticate === false) return exchange(headers, attempt);
-      const source = config.tokens();
-      const token = await source.getToken(signal);
-      const withToken = (t: string): Headers => {
-        const h = new Headers(headers);
-        h.set("Authorization", `Bearer ${t}`);
-        return h;
-      };
-      const response = await exchange(withToken(token), attempt);
-      if (response.status !== 401 || !source.refreshable || refreshed) return response;
-      // One refresh per call: the token may have expired or been revoked since it was cached; a
-      // second 401 means the credentials themselves are refused, and repeating would only add sends.
-      refreshed = true;
-      const fresh = await source.getToken(signal, token);
-      if (fresh === token) return response;
-      return exchange(withToken(fresh), attempt);
-    }
-
     try {
       for (let attempt = 1; ; attempt++) {
         let outcome: Outcome;
         let response: Response | undefined;
         let lastFailure: ExchangeFailure | undefined;
         try {
-          response = await attemptOnce(attempt);
+          response = await attemptOnce(call, attempt);
+          // A success is never retried: done without weighing it.
+          if (response.ok) return finished(call, response, attempt);
           outcome = { type: "response", status: response.status, retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) };
         } catch (error) {
-          if (signal.aborted) throw failure("aborted", attempt, signal.reason);
+          if (call.signal?.aborted) throw failure(call, "aborted", attempt, call.signal.reason);
           if (!(error instanceof ExchangeFailure)) throw error;
           lastFailure = error;
           outcome = { type: "failure", failure: error.failure, sent: error.sent };
         }
-        const decision = decideRetry(config.retry, attempt, mode, outcome, random);
+        const decision = decideRetry(config.retry, attempt, call.mode, outcome, random);
         if (!decision.retry) {
-          if (response) {
-            metaByResponse.set(response, { method, path, attempts: attempt });
-            return response;
-          }
+          if (response) return finished(call, response, attempt);
           const f = lastFailure as ExchangeFailure;
-          throw failure(f.failure, attempt, f.cause);
+          throw failure(call, f.failure, attempt, f.cause);
         }
-        config.hooks.onRetry?.({
-          method,
-          url,
+        hooks.onRetry?.({
+          method: call.method,
+          url: call.request.url,
           attempt,
           delayMs: decision.delayMs,
           reason: outcome.type === "response" ? outcome.status : outcome.failure,
         });
         try {
-          await sleep(decision.delayMs, signal);
+          await sleep(decision.delayMs, call.signal);
         } catch {
           // sleep only rejects when the signal aborts.
-          throw failure("aborted", attempt, signal.reason);
+          throw failure(call, "aborted", attempt, call.signal?.reason);
         }
       }
     } finally {
-      caller.dispose();
+      caller?.dispose();
     }
+  }
+
+  async function attemptOnce(call: Call, attempt: number): Promise<Response> {
+    call.signal?.throwIfAborted();
+    if (call.options.authenticate === false) return exchange(call, attempt);
+    const source = config.tokens();
+    const token = await source.getToken(call.signal ?? NEVER_ABORTS);
+    call.init.headers["authorization"] = `Bearer ${token}`;
+    const response = await exchange(call, attempt);
+    if (response.status !== 401 || !source.refreshable || call.refreshed) return response;
+    // One refresh per call: the token may have expired or been revoked since it was cached; a
+    // second 401 means the credentials themselves are refused, and repeating would only add sends.
+    call.refreshed = true;
+    const fresh = await source.getToken(call.signal ?? NEVER_ABORTS, token);
+    if (fresh === token) return response;
+    call.init.headers["authorization"] = `Bearer ${fresh}`;
+    return exchange(call, attempt);
+  }
+
+  /**
+   * One send of `call.init` as it is now, under the attempt's deadline. The whole body is read
+   * while the deadline still runs, so a server that stalls mid-body times out too, and is handed
+   * on without being copied into a second stream.
+   */
+  const sendOnce = async (signal: AbortSignal, call: Call): Promise<Response> => {
+    call.init.signal = signal;
+    const response = await config.fetch(call.input, call.init);
+    return response.body === null ? response : new BufferedResponse(response, await response.arrayBuffer());
+  };
+
+  async function exchange(call: Call, attempt: number): Promise<Response> {
+    const { method } = call;
+    if (limiter && call.options.rateLimited !== false && !limiter.tryAcquire?.(method)) await limiter.acquire(method, call.signal);
+    if (hooks.onRequest) {
+      hooks.onRequest({ method, url: call.request.url, headers: redactHeaders(new Headers(call.init.headers), secrets()), attempt });
+    }
+    const started = hooks.onResponse ? Date.now() : 0;
+    let response: Response;
+    try {
+      response = await deadlines.run(call.signal, call.timeoutMs, sendOnce, call);
+    } catch (error) {
+      const outcome = error instanceof DeadlineError ? error.outcome : "failed";
+      const cause = error instanceof DeadlineError ? error.cause : error;
+      const kind = outcome === "aborted" ? "aborted" : outcome === "timeout" ? "timeout" : "network";
+      hooks.onResponse?.({ method, url: call.request.url, attempt, headers: {}, durationMs: Date.now() - started, error: kind });
+      if (kind === "aborted") throw cause;
+      throw new ExchangeFailure(kind, kind === "timeout" || !CONNECT_FAILURES.has(networkCode(cause) ?? ""), cause);
+    }
+    if (hooks.onResponse) {
+      hooks.onResponse({
+        method,
+        url: call.request.url,
+        attempt,
+        status: response.status,
+        headers: redactHeaders(response.headers, secrets()),
+        durationMs: Date.now() - started,
+      });
+    }
+    return response;
+  }
+
+  function failure(call: Call, kind: "network" | "timeout" | "aborted", attempts: number, cause: unknown): IdentityApiError {
+    const { method } = call;
+    const path = pathOf(call.request.url);
+    const what =
+      kind === "aborted"
+        ? "was aborted"
+        : kind === "timeout"
+          ? `timed out after ${call.timeoutMs} ms`
+          : `failed without an answer (${networkCode(cause) ?? "network error"})`;
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+    return new IdentityApiError({ kind, message: `${method} ${path} ${what}${tries}`, method, path, attempts, cause });
   }
 
   return { send };
 }
 
-/** Reads the whole body while the timeout still runs, so a server that stalls mid-body times out too. */
-async function buffer(response: Response): Promise<Response> {
-  const bytes = await response.arrayBuffer();
-  const headers = new Headers(response.headers);
-  // The bytes are already decoded; stale encoding/length headers would mislead readers.
-  headers.delete("content-encoding");
-  headers.delete("transfer-encoding");
-  headers.set("content-length", String(bytes.byteLength));
-  const nullBody = [101, 204, 205, 304].includes(response.status);
-  return new Response(nullBody ? null : bytes, { status: response.status, statusText: response.statusText, headers });
+/** The request's headers as a plain object (what fetch's `init` takes), with ours added. */
+function baseHeaders(from: HeadersInit | undefined, userAgent: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  (from instanceof Headers ? from : new Headers(from)).forEach(copyHeader, headers);
+  headers["user-agent"] = userAgent;
+  headers["accept"] ??= "application/json";
+  return headers;
+}
+
+function copyHeader(this: Record<string, string>, value: string, name: string): void {
+  this[name] = value;
+}
+
+function finished(call: Call, response: Response, attempts: number): Response {
+  (response as WithMeta)[META] = { method: call.method, request: call.request, attempts };
+  return response;
+}
+
+function pathOf(url: string): string {
+  return new URL(url).pathname;
 }
 
 function networkCode(error: unknown): string | undefined {

@@ -114,6 +114,30 @@ describe("the limiter", () => {
     expect(fake.now()).toBe(1150);
   });
 
+  it("tryAcquire books a send that fits at once, and books nothing when the budget is spent", async () => {
+    const fake = fakeClock();
+    const limiter = createRateLimiter({ windowMs: 1000, budgets: { GET: 2 }, marginMs: 0 }, fake.clock);
+    expect([limiter.tryAcquire?.("GET"), limiter.tryAcquire?.("get"), limiter.tryAcquire?.("GET")]).toEqual([true, true, false]);
+    expect(limiter.tryAcquire?.("PATCH")).toBe(true); // not limited
+    // The refusal booked nothing: the next acquire waits for the first slot only, not a third.
+    const next = limiter.acquire("GET");
+    await fake.run();
+    await next;
+    expect(fake.now()).toBe(1000);
+  });
+
+  it("keeps the budget over a long run of sends in a big window", async () => {
+    const fake = fakeClock();
+    const limiter = createRateLimiter({ windowMs: 10_000, budgets: { POST: 1500 }, marginMs: 0 }, fake.clock);
+    const granted: number[] = [];
+    const all = Promise.all(Array.from({ length: 6000 }, () => limiter.acquire("POST").then(() => granted.push(fake.now()))));
+    await fake.run();
+    await all;
+    expect(granted).toHaveLength(6000);
+    const perWindow = [0, 10_000, 20_000, 30_000].map((start) => granted.filter((t) => t >= start && t < start + 10_000).length);
+    expect(perWindow).toEqual([1500, 1500, 1500, 1500]);
+  });
+
   it("a wait ends at once when the signal aborts", async () => {
     const fake = fakeClock();
     const limiter = createRateLimiter({ windowMs: 1000, budgets: { DELETE: 1 } }, fake.clock);

@@ -27,6 +27,8 @@ export interface ResourceContext {
   redact: (text: string) => string;
   /** The API base URL (for links the service wants built from it). */
   baseUrl: string;
+  /** What openapi-fetch builds each call's request with (see PlannedRequest); absent: the real Request. */
+  Request?: typeof Request;
 }
 
 /** The organization of a call (see OrganizationSource). */
@@ -44,12 +46,19 @@ export function checkPartitionOption(options: CallOptions | undefined): void {
   if (options?.partitionGlobalId !== undefined) assertGuid(options.partitionGlobalId, "partitionGlobalId");
 }
 
-/** The openapi-fetch init for one call: its signal and a fetch bound to its options. */
+/**
+ * The openapi-fetch init for one call: a fetch bound to its options, and the Request class to
+ * build with. The call's signal goes to the transport, not into openapi-fetch's Request, so a
+ * call without one costs no controller.
+ */
 export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
-  assertTimeout(options?.timeoutMs);
+  const timeoutMs = options?.timeoutMs;
+  assertTimeout(timeoutMs);
+  const signal = options?.signal;
   return {
-    signal: options?.signal,
-    fetch: (request: Request) => ctx.transport.send(request, { timeoutMs: options?.timeoutMs, mode }),
+    fetch: (request: Request) => ctx.transport.send(request, { signal, timeoutMs, mode, followRequestSignal: false }),
+    // Per call: openapi-fetch takes `Request` from a call's options too (not in its types).
+    Request: ctx.Request,
   };
 }
 

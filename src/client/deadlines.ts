@@ -1,0 +1,134 @@
+// Per-attempt timeouts without a timer for every attempt. Attempts that start within the same
+// short slice and share a timeout share one deadline: one timer, firing at the slice's end plus
+// the timeout, so every attempt gets at least its full timeout and at most a slice more (2% of
+// it, 10 ms at most). Each attempt still gets an AbortController of its own: fetch links the
+// Request it builds to the signal it is given, and on a signal shared by many fetches undici's
+// bookkeeping (counting and adding listeners, which linger until garbage collection) grows with
+// every fetch that shared it.
+
+/** How an attempt ended without a value. */
+export type DeadlineOutcome = "aborted" | "timeout" | "failed";
+
+export class DeadlineError extends Error {
+  constructor(
+    readonly outcome: DeadlineOutcome,
+    cause: unknown,
+  ) {
+    super(outcome, { cause });
+  }
+}
+
+/** How long a group stays open to new attempts: 2% of the timeout, at most 10 ms. */
+const sliceFor = (ms: number): number => Math.min(10, ms / 50);
+
+export class Deadlines {
+  /** The open group per timeout length. */
+  readonly #open = new Map<number, Group>();
+
+  /**
+   * Runs `work(signal, context)` with a signal that aborts with a TimeoutError once `ms` have passed (up to a slice
+   * more), or when `caller` aborts. Settles the moment either happens even if `work` ignores the
+   * signal (Node 20's fetch can lose the link to a signal once its Request is garbage-collected).
+   * Rejects with a DeadlineError saying which way it ended.
+   */
+  run<T, C>(caller: AbortSignal | undefined, ms: number, work: (signal: AbortSignal, context: C) => Promise<T>, context: C): Promise<T> {
+    if (caller?.aborted) return Promise.reject(new DeadlineError("aborted", caller.reason));
+    const now = Date.now();
+    let group = this.#open.get(ms);
+    if (group === undefined || now >= group.closesAt) {
+      group = new Group(now + sliceFor(ms), ms, now);
+      this.#open.set(ms, group);
+    }
+    const joined = group;
+    return new Promise<T>((resolve, reject) => new Attempt<T>(joined, caller, resolve, reject).start(work, context));
+  }
+}
+
+// Plain fields rather than #private ones on these internal classes: each private field costs an
+// extra definition step per object, and these are made on every call.
+class Group {
+  readonly attempts = new Set<Attempt<unknown>>();
+  readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly closesAt: number,
+    readonly ms: number,
+    now: number,
+  ) {
+    this.timer = setTimeout(expire, closesAt - now + ms, this as Group);
+    // Referenced only while an attempt waits on it, so an idle client never holds the process open.
+    // (Node's timers can be unreferenced; a browser's are plain numbers and hold nothing open.)
+    (this.timer as Partial<NodeJS.Timeout>).unref?.();
+  }
+
+  join(attempt: Attempt<unknown>): void {
+    this.attempts.add(attempt);
+    if (this.attempts.size === 1) (this.timer as Partial<NodeJS.Timeout>).ref?.();
+  }
+
+  leave(attempt: Attempt<unknown>): void {
+    this.attempts.delete(attempt);
+    if (this.attempts.size > 0) return;
+    (this.timer as Partial<NodeJS.Timeout>).unref?.();
+    // Closed and empty: nothing can join or time out any more.
+    if (Date.now() >= this.closesAt) clearTimeout(this.timer);
+  }
+}
+
+function expire(group: Group): void {
+  if (group.attempts.size === 0) return;
+  const reason = new DOMException(`timed out after ${group.ms} ms`, "TimeoutError");
+  for (const attempt of [...group.attempts]) attempt.end("timeout", reason);
+}
+
+// A class rather than closures: its handlers are shared methods, so an attempt allocates little
+// beyond itself.
+class Attempt<T> {
+  readonly controller = new AbortController();
+  settled = false;
+
+  constructor(
+    readonly group: Group,
+    readonly caller: AbortSignal | undefined,
+    readonly resolve: (value: T) => void,
+    readonly reject: (error: DeadlineError) => void,
+  ) {}
+
+  start<C>(work: (signal: AbortSignal, context: C) => Promise<T>, context: C): void {
+    this.caller?.addEventListener("abort", this);
+    this.group.join(this as Attempt<unknown>);
+    let running: Promise<T>;
+    try {
+      running = work(this.controller.signal, context);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      (value) => {
+        if (this.finish()) this.resolve(value);
+      },
+      (error: unknown) => {
+        if (this.finish()) this.reject(new DeadlineError(this.caller?.aborted ? "aborted" : "failed", error));
+      },
+    );
+  }
+
+  /** The caller aborted (EventTarget calls handleEvent on a listener object). */
+  handleEvent(): void {
+    this.end("aborted", this.caller?.reason);
+  }
+
+  end(outcome: DeadlineOutcome, reason: unknown): void {
+    if (!this.finish()) return;
+    this.controller.abort(reason);
+    this.reject(new DeadlineError(outcome, reason));
+  }
+
+  finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.group.leave(this as Attempt<unknown>);
+    this.caller?.removeEventListener("abort", this);
+    return true;
+  }
+}
