@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Exact versions, so every run tests the same builds; raise them on purpose. */
-export const BUILDS = { 20: '20.20.2', 22: '22.23.3', 24: '24.21.0' };
+export const BUILDS = { 20: '20.20.2', 22: '22.23.3', 24: '24.21.0', 26: '26.10.0' };
 
 /** Every major the suite runs on by default (TEST_NODE_VERSIONS chooses others). */
 export const TESTED_MAJORS = Object.keys(BUILDS).map(Number);
