@@ -242,13 +242,9 @@ describe('export, plan, apply', () => {
     const csv = file(`name\n${Array.from({ length: 25 }, (_, i) => `Pty-${i}`).join('\n')}\n`, 'csv');
     // util-linux `script` gives the program a pseudo-terminal (sized, as a terminal window is) and
     // records what it drew.
-    const exports = Object.entries({ ...env, UIPATH_RATE_LIMIT: JSON.stringify(rate), TERM: 'xterm-256color', COLUMNS: '120' })
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}='${String(v).replace(/'/g, "'\\''")}'`)
-      .join(' ');
-    const command = `stty cols 120 rows 40; env ${exports} ${process.execPath} ${BIN} apply -f ${csv} --yes`;
+    const command = onTerminal({ ...env, UIPATH_RATE_LIMIT: JSON.stringify(rate) }, `apply -f ${csv} --yes`);
     // Asynchronously: the emulator answering the program lives in this very process.
-    const { stdout: typescript } = await promisify(execFile)('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+    const { stdout: typescript } = await promisify(execFile)('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000, env: TERMINAL_ENV });
     expect(typescript).toMatch(ESCAPES);
     // The ETA comes from the limiter's schedule: 25 creates at 10 a second still wait about 2 s.
     expect(typescript).toMatch(/█+.*\b\d{1,2}\/25 · ETA [12]s · created robot account Pty-/);
@@ -262,12 +258,8 @@ describe('Ctrl-C on a real terminal', () => {
     const rate = { windowMs: 1000, budgets: { GET: 300, POST: 8, PUT: 160, PATCH: 160, DELETE: 160 } };
     const { e, env } = await start({ rateLimit: rate });
     const csv = file(`name\n${Array.from({ length: 60 }, (_, i) => `Tty-${i}`).join('\n')}\n`, 'csv');
-    const exports = Object.entries({ ...env, UIPATH_RATE_LIMIT: JSON.stringify(rate), TERM: 'xterm-256color' })
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}='${String(v).replace(/'/g, "'\\''")}'`)
-      .join(' ');
-    const command = `stty cols 120 rows 40; env ${exports} ${process.execPath} ${BIN} apply -f ${csv} --yes`;
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const command = onTerminal({ ...env, UIPATH_RATE_LIMIT: JSON.stringify(rate) }, `apply -f ${csv} --yes`);
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: TERMINAL_ENV });
     let seen = '';
     child.stdout.on('data', (c: Buffer) => (seen += c.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -279,6 +271,21 @@ describe('Ctrl-C on a real terminal', () => {
     expect(e.state().robotAccounts.filter((r) => r.name?.startsWith('Tty-')).length).toBeLessThan(60);
   }, 60_000);
 });
+
+/**
+ * The terminal tests start `script` in a clean environment: the suite itself may run under CI=true
+ * or NO_COLOR, and the CLI draws no bar under CI. An admin's terminal has neither.
+ */
+const TERMINAL_ENV = { PATH: process.env.PATH ?? '' };
+
+/** A shell command that runs the CLI as an admin's terminal would: sized and colour-capable. */
+function onTerminal(vars: Record<string, string | undefined>, args: string): string {
+  const exports = Object.entries({ ...vars, TERM: 'xterm-256color', COLUMNS: '120' })
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}='${String(v).replace(/'/g, "'\\''")}'`)
+    .join(' ');
+  return `stty cols 120 rows 40; env ${exports} ${process.execPath} ${BIN} ${args}`;
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
