@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { createIdentityClient, IdentityApiError, type RetryLogEvent } from "../../src/client/index.js";
+import { createIdentityClient, type RetryLogEvent } from "../../src/client/index.js";
 import { DEFAULT_RETRY, backoffDelay, decideRetry, type RetryPolicy } from "../../src/client/retry.js";
-import { GRYFFINDORS, ORG, ROBY, clientFor, gryffindors, roby, startIdentity, type ApiHandler, type FakeIdentity } from "./helpers/identity.js";
+import { GRYFFINDORS, ORG, ROBY, clientFor, failure, gryffindors, roby, startIdentity, type ApiHandler, type FakeIdentity } from "./helpers/identity.js";
 import { closedPort, reset, send } from "../helpers/http-server.js";
 
 let server: FakeIdentity | undefined;
@@ -15,18 +15,6 @@ async function scripted(script: (n: number, ...rest: Parameters<ApiHandler>) => 
   let n = 0;
   server = await startIdentity((req, res) => script(++n, req, res));
   return server;
-}
-
-function failure(promise: Promise<unknown>): Promise<IdentityApiError> {
-  return promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => {
-      expect(e).toBeInstanceOf(IdentityApiError);
-      return e as IdentityApiError;
-    },
-  );
 }
 
 describe("retries", () => {

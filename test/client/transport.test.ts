@@ -1,27 +1,15 @@
 // The send path itself: what a custom fetch receives, what the timeout covers, and what a caller
 // gets back as the Response.
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { IdentityApiError, IdentityInputError } from "../../src/client/index.js";
+import { IdentityInputError } from "../../src/client/index.js";
 import { BufferedResponse } from "../../src/client/buffered-response.js";
 import { Deadlines, DeadlineError } from "../../src/client/deadlines.js";
-import { CLIENT_SECRET, GRYFFINDORS, ORG, ROBY, clientFor, gryffindors, roby, startIdentity, type ApiHandler } from "./helpers/identity.js";
+import { CLIENT_SECRET, GRYFFINDORS, ORG, ROBY, clientFor, failure, gryffindors, roby, startIdentity, type ApiHandler } from "./helpers/identity.js";
 import { send, serverPool } from "../helpers/http-server.js";
 
 const servers = serverPool();
 afterEach(() => servers.closeAll());
 const identity = async (handler: ApiHandler) => servers.add(await startIdentity(handler));
-
-function failure(promise: Promise<unknown>): Promise<IdentityApiError> {
-  return promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => {
-      expect(e).toBeInstanceOf(IdentityApiError);
-      return e as IdentityApiError;
-    },
-  );
-}
 
 describe("the per-attempt timeout", () => {
   it("covers a body that stalls after the headers: it times out and is retried", async () => {

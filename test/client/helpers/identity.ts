@@ -1,7 +1,8 @@
 // A small Identity look-alike for the client tests: a token endpoint that counts its requests
 // and API routes under /hogwarts/identity_ that demand a bearer token it issued.
 import type { ServerResponse } from "node:http";
-import { createIdentityClient, type IdentityClientOptions } from "../../../src/client/index.js";
+import { expect } from "@jest/globals";
+import { createIdentityClient, IdentityApiError, type IdentityClientOptions } from "../../../src/client/index.js";
 import { send, startServer, type Recorded, type TestServer } from "../../helpers/http-server.js";
 
 export const PREFIX = "/hogwarts/identity_";
@@ -103,3 +104,16 @@ export const roby = {
   lastLoginTime: null,
   groupIds: [GRYFFINDORS],
 } as const;
+
+/** Awaits a call that must fail with an IdentityApiError, and returns the error to assert on. */
+export function failure(promise: Promise<unknown>): Promise<IdentityApiError> {
+  return promise.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (e: unknown) => {
+      expect(e).toBeInstanceOf(IdentityApiError);
+      return e as IdentityApiError;
+    },
+  );
+}
