@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { PACKAGE_NAME, PACKAGE_VERSION, isGuid, type Group, type RobotAccount } from "../../src/client/index.js";
 import {
   ADMINISTRATORS,
@@ -10,25 +10,14 @@ import {
   ORG,
   RON,
   ROBY,
+  apiPerTest,
   clientFor,
   gryffindors,
   roby,
-  startIdentity,
-  type ApiHandler,
-  type FakeIdentity,
 } from "./helpers/identity.js";
 import { send } from "../helpers/http-server.js";
 
-let server: FakeIdentity | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function withApi(handler: ApiHandler) {
-  server = await startIdentity(handler);
-  return { server, pm: clientFor(server) };
-}
+const withApi = apiPerTest();
 
 const OTHER_ORG = "8b1d5e2f-3c4a-4b6d-9e7f-0a1b2c3d4e5f";
 

@@ -1,20 +1,11 @@
 // The users and directory resources against a small look-alike server: the requests they send (paths,
 // casing, bodies) and how they read every answer the service is known to give.
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { IdentityApiError, IdentityLookupError, type User } from "../../src/client/index.js";
-import { ALUMNI, GRYFFINDORS, ORG, RON, clientFor, startIdentity, type ApiHandler, type ApiRequest, type FakeIdentity } from "./helpers/identity.js";
+import { ALUMNI, GRYFFINDORS, ORG, RON, apiPerTest, type ApiRequest, type FakeIdentity } from "./helpers/identity.js";
 import { send } from "../helpers/http-server.js";
 
-let server: FakeIdentity | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function withApi(handler: ApiHandler) {
-  server = await startIdentity(handler);
-  return { server, pm: clientFor(server) };
-}
+const withApi = apiPerTest();
 
 const ok = { succeeded: true, errors: [] };
 const refused = (code: string, description: string) => ({ succeeded: false, errors: [{ code, description }] });
@@ -153,7 +144,6 @@ describe("users: writes", () => {
       expect(error).toMatchObject({ kind: "validation", status, errorCodes: ["DuplicateEmail"] });
       expect(error.serverMessage).toBe("Email 'ron.weasley@hogwarts.example' is already taken.");
       expect(error.message).toContain(status === 200 ? "was refused (200" : "failed with 400");
-      await server?.close();
     }
   });
 

@@ -1,9 +1,9 @@
 // A small Identity look-alike for the client tests: a token endpoint that counts its requests
 // and API routes under /hogwarts/identity_ that demand a bearer token it issued.
 import type { ServerResponse } from "node:http";
-import { expect } from "@jest/globals";
+import { afterEach, expect } from "@jest/globals";
 import { createIdentityClient, IdentityApiError, type IdentityClientOptions } from "../../../src/client/index.js";
-import { send, startServer, type Recorded, type TestServer } from "../../helpers/http-server.js";
+import { send, serverPool, startServer, type Recorded, type TestServer } from "../../helpers/http-server.js";
 
 export const PREFIX = "/hogwarts/identity_";
 
@@ -116,4 +116,17 @@ export function failure(promise: Promise<unknown>): Promise<IdentityApiError> {
       return e as IdentityApiError;
     },
   );
+}
+
+/**
+ * For a test file whose tests start their own look-alikes: returns `withApi(handler)`, which starts
+ * one and a client for it; every server a test started closes after it.
+ */
+export function apiPerTest(): (handler: ApiHandler) => Promise<{ server: FakeIdentity; pm: ReturnType<typeof clientFor> }> {
+  const servers = serverPool();
+  afterEach(() => servers.closeAll());
+  return async (handler) => {
+    const server = servers.add(await startIdentity(handler));
+    return { server, pm: clientFor(server) };
+  };
 }
