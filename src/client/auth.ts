@@ -3,7 +3,7 @@
 import { IdentityApiError, errorFromResponse } from "./errors.js";
 import { scrub } from "./redact.js";
 import { raceSignal } from "./signals.js";
-import { attemptsFor } from "./transport.js";
+import { attemptsFor } from "./response-meta.js";
 
 export interface ClientCredentials {
   clientId: string;

@@ -12,6 +12,7 @@ import { redactHeaders } from "./redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { DeadlineError, Deadlines } from "./deadlines.js";
 import { linkSignals, NEVER_ABORTS, sleep } from "./signals.js";
+import { markResponse, pathOf } from "./response-meta.js";
 
 export interface RequestLogEvent {
   method: string;
@@ -129,27 +130,6 @@ export interface SendOptions {
 
 export interface Transport {
   send(request: Request | PlannedRequest, options?: SendOptions): Promise<Response>;
-}
-
-// What the error builder needs to know about a response: the method and path it answered and
-// how many attempts it took. Kept on the response under a symbol only this module knows (a
-// WeakMap entry per response costs more than the rest of this bookkeeping).
-interface ResponseMeta {
-  method: string;
-  path: string;
-  attempts: number;
-}
-const META = Symbol("uipath-identity-toolkit.response");
-type WithMeta = Response & { [META]?: { method: string; request: Request | PlannedRequest; attempts: number } };
-
-export function attemptsFor(response: Response): number {
-  return (response as WithMeta)[META]?.attempts ?? 1;
-}
-
-export function responseMeta(response: Response): ResponseMeta | undefined {
-  const meta = (response as WithMeta)[META];
-  // The path is worked out only here, for errors: most responses never need it.
-  return meta && { method: meta.method, path: pathOf(meta.request.url), attempts: meta.attempts };
 }
 
 /** A send that produced no HTTP answer; `sent` false when it certainly never left. */
@@ -354,12 +334,7 @@ function copyHeader(this: Record<string, string>, value: string, name: string): 
 }
 
 function finished(call: Call, response: Response, attempts: number): Response {
-  (response as WithMeta)[META] = { method: call.method, request: call.request, attempts };
-  return response;
-}
-
-function pathOf(url: string): string {
-  return new URL(url).pathname;
+  return markResponse(response, call.method, call.request, attempts);
 }
 
 function networkCode(error: unknown): string | undefined {

@@ -2,7 +2,7 @@
 // otherwise write themselves (a generated id on create, the current name on a members-only update).
 import { IdentityApiError, IdentityInputError } from "../errors.js";
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
-import { attemptsFor } from "../transport.js";
+import { attemptsFor } from "../response-meta.js";
 import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
 import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
 import { callInit, checkPartitionOption, deleted, errorOf, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";

@@ -4,7 +4,8 @@ import type { Client } from "openapi-fetch";
 import { errorFromResponse, IdentityInputError, type IdentityApiError, type IdentityErrorKind } from "../errors.js";
 import type { OrganizationSource } from "../organization.js";
 import type { RetryMode } from "../retry.js";
-import { responseMeta, type Transport } from "../transport.js";
+import { responseMeta } from "../response-meta.js";
+import type { Transport } from "../transport.js";
 import type { paths } from "../types.js";
 import { assertGuid } from "../validate.js";
 

@@ -4,7 +4,7 @@
 import { IdentityApiError, IdentityInputError, IdentityLookupError, type LookupCandidate } from "../errors.js";
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
 import { scrub } from "../redact.js";
-import { attemptsFor } from "../transport.js";
+import { attemptsFor } from "../response-meta.js";
 import type { InvitedUser, NewUser, SortOrder, UpdateUser, User, UserPage, UserType, Uuid } from "../types.js";
 import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
 import {
