@@ -77,4 +77,6 @@ export type * from "./resources/users.js";
 export type * from "./resources/directory.js";
 export type * from "./types.js";
 export { isGuid } from "./validate.js";
+export { USER_TYPE_NAMES, userTypeName } from "./user-type.js";
+export type { UserTypeName } from "./user-type.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";

@@ -114,6 +114,8 @@ describe('uipath-identity resource commands', () => {
     expect((await run(['users', 'list', '--limit', '2', '-o', 'json'])).stdout).toMatch(/^\[/);
     expect(JSON.parse((await run(['users', 'get', EMAILS.harry.toUpperCase(), '-o', 'json'])).stdout).id).toBe(HARRY);
     expect(JSON.parse((await run(['users', 'get', HARRY, '-o', 'json'])).stdout).userName).toBe(EMAILS.harry);
+    // The table names the user type the service sends as an integer (0 for a person).
+    expect((await run(['users', 'get', HARRY])).stdout).toMatch(/^type\s+user$/m);
     const found = await run(['users', 'find', EMAILS.ron, EMAILS.harry, '-o', 'json']);
     expect((JSON.parse(found.stdout) as Array<{ id: string }>).map((u) => u.id)).toEqual([RON, HARRY]);
     const partly = await run(['users', 'find', EMAILS.ron, 'ron@hogwarts.example']);

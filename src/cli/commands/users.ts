@@ -1,11 +1,12 @@
 // `users list|get|find`: people by e-mail address or user name.
 import type { Command } from "@commander-js/extra-typings";
-import { isGuid, type IdentityClient, type User } from "../../client/index.js";
+import { isGuid, userTypeName, type IdentityClient, type User } from "../../client/index.js";
 import { CliFailure } from "../failures.js";
 import { render, renderRecord, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";
 
-const typeName = ["user", "robot", "directory user", "directory group", "robot account", "application"];
+/** A user type for people: `robotAccount` reads "robot account". */
+const typeLabel = (type: User["type"]) => (type === undefined ? undefined : (userTypeName(type)?.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`) ?? type));
 
 const COLUMNS: Column<User>[] = [
   { header: "USER NAME", value: (u) => u.userName },
@@ -60,7 +61,7 @@ export function registerUsers(program: Command, act: Act): void {
               ["surname", u.surname],
               ["displayName", u.displayName],
               ["status", status(u)],
-              ["type", typeof u.type === "number" ? typeName[u.type] ?? u.type : u.type],
+              ["type", typeLabel(u.type)],
               ["groups", (u.groupIDs ?? []).length],
               ["lastLogin", u.lastLoginTime],
               ["created", u.creationTime],
