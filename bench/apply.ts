@@ -36,7 +36,13 @@ const TEAM_BASE = 0x10000;
 
 function seed(o: ApplyOptions): SeedData {
   return {
-    users: Array.from({ length: o.users }, (_, i) => ({ identifier: counterGuid(i + 1), objectType: "DirectoryUser" as const, name: `Wizard ${i}`, email: email(i), userName: email(i) })),
+    users: Array.from({ length: o.users }, (_, i) => ({
+      identifier: counterGuid(i + 1),
+      objectType: "DirectoryUser" as const,
+      name: `Wizard ${i}`,
+      email: email(i),
+      userName: email(i),
+    })),
     groups: Array.from({ length: o.groups }, (_, i) => ({ id: counterGuid(TEAM_BASE + i), name: team(i), type: 1 as const })),
     robotAccounts: [],
   };
@@ -47,9 +53,14 @@ function identityFile(o: ApplyOptions): string {
   return stringify({
     groups: Array.from({ length: o.groups }, (_, g) => ({
       name: team(g),
-      members: Array.from({ length: o.users }, (_, u) => u).filter((u) => u % o.groups === g).map(email),
+      members: Array.from({ length: o.users }, (_, u) => u)
+        .filter((u) => u % o.groups === g)
+        .map(email),
     })),
-    robotAccounts: Array.from({ length: o.robots }, (_, r) => ({ name: `Robot-${String(r).padStart(4, "0")}`, groups: [team(r % o.groups)] })),
+    robotAccounts: Array.from({ length: o.robots }, (_, r) => ({
+      name: `Robot-${String(r).padStart(4, "0")}`,
+      groups: [team(r % o.groups)],
+    })),
   });
 }
 
@@ -80,7 +91,10 @@ async function applyOnce(o: ApplyOptions, limited: boolean, path: string): Promi
       UIPATH_RATE_LIMIT: limited ? JSON.stringify(cloudBudgets(o.windowMs)) : "off",
     };
     const started = performance.now();
-    const { stderr } = await run(process.execPath, [BIN, "apply", "-f", path, "--yes", "--concurrency", String(o.concurrency)], { env, maxBuffer: 64 << 20 });
+    const { stderr } = await run(process.execPath, [BIN, "apply", "-f", path, "--yes", "--concurrency", String(o.concurrency)], {
+      env,
+      maxBuffer: 64 << 20,
+    });
     const elapsedMs = performance.now() - started;
     rmSync(env.XDG_STATE_HOME, { recursive: true, force: true });
     const summary = /Apply complete: .*\(([^)]*) request\(s\)\)\.(?: (\d+) request\(s\) met 429)?/.exec(stderr);
@@ -120,7 +134,9 @@ async function uipAdminWay(o: ApplyOptions): Promise<ApplyRun> {
       await pm.groups.update(counterGuid(TEAM_BASE + g), { name: team(g), addMemberIds: [ids[r] as string] });
     });
     await pool(o.groups, o.concurrency, async (g) => {
-      const members = Array.from({ length: o.users }, (_, u) => u).filter((u) => u % o.groups === g).map((u) => counterGuid(u + 1));
+      const members = Array.from({ length: o.users }, (_, u) => u)
+        .filter((u) => u % o.groups === g)
+        .map((u) => counterGuid(u + 1));
       await pm.groups.update(counterGuid(TEAM_BASE + g), { name: team(g), addMemberIds: members });
     });
     return { elapsedMs: performance.now() - started, requests, tooMany };
@@ -167,10 +183,15 @@ export async function runApply(o: ApplyOptions): Promise<BenchResult> {
     const ratio = paced.elapsedMs / floorMs;
     const met = ratio <= 1.05 && paced.tooMany === 0 && total(paced.requests) === total(minimal);
     const s = (ms: number) => `${round(ms / 1000, 2)} s`;
-    const fmt = (r: Record<string, number>) => Object.entries(r).map(([m, n]) => `${n} ${m}`).join(" + ");
+    const fmt = (r: Record<string, number>) =>
+      Object.entries(r)
+        .map(([m, n]) => `${n} ${m}`)
+        .join(" + ");
     const notes = met
       ? []
-      : [`uipath-identity apply took ${ratio.toFixed(3)}x the floor with ${paced.tooMany} 429s and ${total(paced.requests)} requests (minimal ${total(minimal)}).`];
+      : [
+          `uipath-identity apply took ${ratio.toFixed(3)}x the floor with ${paced.tooMany} 429s and ${total(paced.requests)} requests (minimal ${total(minimal)}).`,
+        ];
     return {
       name: "apply",
       notes,
@@ -180,7 +201,12 @@ export async function runApply(o: ApplyOptions): Promise<BenchResult> {
         floorFormula: "budget wait of the requests sent, (ceil(n/B) - 1) * W per method, + the same apply with no limits on either side",
         floorMs: round(floorMs, 1),
         unlimited: { ...unlimited, elapsedMs: round(unlimited.elapsedMs, 1), roundsMs: unlimitedRuns.map((r) => round(r.elapsedMs, 1)) },
-        paced: { ...paced, elapsedMs: round(paced.elapsedMs, 1), ratioToFloor: round(ratio, 3), roundsMs: pacedRuns.map((r) => round(r.elapsedMs, 1)) },
+        paced: {
+          ...paced,
+          elapsedMs: round(paced.elapsedMs, 1),
+          ratioToFloor: round(ratio, 3),
+          roundsMs: pacedRuns.map((r) => round(r.elapsedMs, 1)),
+        },
         uipAdminWay: { ...uip, elapsedMs: round(uip.elapsedMs, 1), budgetFloorMs: budgetFloorMs(uip.requests, o.windowMs) },
       },
       rows: [

@@ -22,7 +22,9 @@ const BIG = 1_000_000;
 function emulatorFor(o: BulkOptions, limited: boolean): Promise<EmulatorHandle> {
   return startEmulator({
     seed: robotSeed(o.updates),
-    rateLimit: limited ? { windowMs: o.windowMs, budgets: { GET: BIG, POST: BIG, PUT: o.budget, PATCH: o.budget, DELETE: o.budget } } : false,
+    rateLimit: limited
+      ? { windowMs: o.windowMs, budgets: { GET: BIG, POST: BIG, PUT: o.budget, PATCH: o.budget, DELETE: o.budget } }
+      : false,
   });
 }
 
@@ -112,7 +114,10 @@ export async function runBulk(o: BulkOptions): Promise<BenchResult> {
 
   const judge = (run: Run) => run.elapsedMs / floorMs <= 1.05 && run.tooMany === 0 && run.failures === 0;
   const notes: string[] = [];
-  for (const [label, run] of [["default margin", ours], ["scaled margin", scaled]] as const) {
+  for (const [label, run] of [
+    ["default margin", ours],
+    ["scaled margin", scaled],
+  ] as const) {
     if (!judge(run)) {
       notes.push(
         `Bulk updates (${label}) took ${(run.elapsedMs / floorMs).toFixed(3)}x the floor with ${run.tooMany} 429s and ${run.failures} failures ` +
@@ -140,7 +145,12 @@ export async function runBulk(o: BulkOptions): Promise<BenchResult> {
       lastBatch,
       lastBatchMs: round(last.elapsedMs, 1),
       ours: { ...ours, marginMs: defaultMargin, elapsedMs: round(ours.elapsedMs, 1), ratioToFloor: round(ours.elapsedMs / floorMs, 3) },
-      oursScaledMargin: { ...scaled, marginMs: scaledMarginMs, elapsedMs: round(scaled.elapsedMs, 1), ratioToFloor: round(scaled.elapsedMs / floorMs, 3) },
+      oursScaledMargin: {
+        ...scaled,
+        marginMs: scaledMarginMs,
+        elapsedMs: round(scaled.elapsedMs, 1),
+        ratioToFloor: round(scaled.elapsedMs / floorMs, 3),
+      },
       naive: { ...naive, elapsedMs: round(naive.elapsedMs, 1), ratioToFloor: round(naive.elapsedMs / floorMs, 3) },
     },
     rows: [row(`default margin ${defaultMargin} ms`, ours), row(`margin ${scaledMarginMs} ms, as 2 s is to 5 min`, scaled)],

@@ -45,7 +45,14 @@ async function load(url: string, headers: Record<string, string>, concurrency: n
 }
 
 function minimalServer(): Promise<Server> {
-  const body = JSON.stringify({ id: ROBY, name: "Roby", displayName: "Roby", creationTime: "2024-01-01T00:00:00Z", lastLoginTime: null, groupIds: [] });
+  const body = JSON.stringify({
+    id: ROBY,
+    name: "Roby",
+    displayName: "Roby",
+    creationTime: "2024-01-01T00:00:00Z",
+    lastLoginTime: null,
+    groupIds: [],
+  });
   const server = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);

@@ -109,11 +109,21 @@ async function measure(origin: string | undefined, rounds: number, calls: number
 }
 
 const STUB_BODY = new TextEncoder().encode(
-  JSON.stringify({ id: ROBY, name: "Roby", displayName: "Roby the robot", creationTime: "2024-01-01T00:00:00Z", lastLoginTime: null, groupIds: [] }),
+  JSON.stringify({
+    id: ROBY,
+    name: "Roby",
+    displayName: "Roby the robot",
+    creationTime: "2024-01-01T00:00:00Z",
+    lastLoginTime: null,
+    groupIds: [],
+  }),
 );
 const STUB_TOKEN = new TextEncoder().encode(JSON.stringify({ access_token: "bench-access-token", expires_in: 3600 }));
 // The headers the loopback server sends (a server that knows the length says so).
-const stubHeaders = (body: Uint8Array) => ({ "content-type": "application/json; charset=utf-8", "content-length": String(body.byteLength) });
+const stubHeaders = (body: Uint8Array) => ({
+  "content-type": "application/json; charset=utf-8",
+  "content-length": String(body.byteLength),
+});
 const STUB_BODY_HEADERS = stubHeaders(STUB_BODY);
 const STUB_TOKEN_HEADERS = stubHeaders(STUB_TOKEN);
 
@@ -121,7 +131,9 @@ const STUB_TOKEN_HEADERS = stubHeaders(STUB_TOKEN);
 export const stubFetch: StubFetch = (input, init) => {
   const method = init?.method ?? (typeof input === "string" ? "GET" : input.method);
   const token = method === "POST";
-  return Promise.resolve(new Response(token ? STUB_TOKEN : STUB_BODY, { status: 200, headers: token ? STUB_TOKEN_HEADERS : STUB_BODY_HEADERS }));
+  return Promise.resolve(
+    new Response(token ? STUB_TOKEN : STUB_BODY, { status: 200, headers: token ? STUB_TOKEN_HEADERS : STUB_BODY_HEADERS }),
+  );
 };
 
 export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {

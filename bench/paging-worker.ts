@@ -53,5 +53,13 @@ for await (const _robot of client.robotAccounts.list()) {
     livePeak = Math.max(livePeak, process.memoryUsage().heapUsed - liveBaseline);
   }
 }
-const result = { items, pages: pagesRequested, ordered, elapsedMs, peakGrowthBytes: peak - baseline, liveGrowthBytes: livePeak, retainedBytes: retained };
+const result = {
+  items,
+  pages: pagesRequested,
+  ordered,
+  elapsedMs,
+  peakGrowthBytes: peak - baseline,
+  liveGrowthBytes: livePeak,
+  retainedBytes: retained,
+};
 process.stdout.write(`${JSON.stringify(result)}\n`);

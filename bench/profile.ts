@@ -19,7 +19,8 @@ const calls = arg("calls", "40000");
 const dir = new URL("./results/", import.meta.url);
 mkdirSync(dir, { recursive: true });
 const loopback = args.includes("--loopback");
-const out = new URL(`profile-${variant.replace(/\W+/g, "-")}${loopback ? "-loopback" : ""}-node${process.versions.node}.cpuprofile`, dir).pathname;
+const out = new URL(`profile-${variant.replace(/\W+/g, "-")}${loopback ? "-loopback" : ""}-node${process.versions.node}.cpuprofile`, dir)
+  .pathname;
 
 const server = loopback ? await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url)) : undefined;
 const child = await startChild<{ file: string; calls: number; cpuMicros: number }>(new URL("./lib/profile-worker.ts", import.meta.url), [
@@ -36,6 +37,8 @@ await server?.stop();
 const { file, cpuMicros } = child.first;
 const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
 const n = Number(calls);
-console.log(`${variant}, Node ${process.version}: ${(cpuMicros / n).toFixed(2)} µs of CPU per call over ${n} ${loopback ? "loopback" : "stub-fetch"} calls\n`);
+console.log(
+  `${variant}, Node ${process.version}: ${(cpuMicros / n).toFixed(2)} µs of CPU per call over ${n} ${loopback ? "loopback" : "stub-fetch"} calls\n`,
+);
 console.log(profileTable(summarize(profile, n)));
 console.log(`\nProfile: ${file}`);

@@ -43,7 +43,15 @@ const BENCHMARKS: Array<[string, () => Promise<BenchResult>]> = [
   [
     "shared",
     () =>
-      runSharedBudget({ processes: 4, perProcess: 250, budget: 160, windowMs: quick ? 1000 : 2000, workers: 8, calls: quick ? 500 : 2000, rounds: quick ? 3 : 7 }),
+      runSharedBudget({
+        processes: 4,
+        perProcess: 250,
+        budget: 160,
+        windowMs: quick ? 1000 : 2000,
+        workers: 8,
+        calls: quick ? 500 : 2000,
+        rounds: quick ? 3 : 7,
+      }),
   ],
 ];
 
@@ -88,6 +96,12 @@ if (args.includes("--write-markdown") && !full && !overheadOnly) {
   const markdown = new URL("../BENCHMARKS.md", import.meta.url);
   if (full) writeMarkdown(markdown, results, machine, when);
   const major = Number(process.versions.node.split(".")[0]);
-  writeMarkdown(markdown, results.filter((r) => r.name === "overhead"), machine, when, nodeMarkers(major));
+  writeMarkdown(
+    markdown,
+    results.filter((r) => r.name === "overhead"),
+    machine,
+    when,
+    nodeMarkers(major),
+  );
   console.log(`BENCHMARKS.md updated: ${full ? "the table and " : ""}the overhead rows for Node ${major}.`);
 }

@@ -39,7 +39,9 @@ interface Outcome {
 async function withEmulator<T>(o: SharedBudgetOptions, limited: boolean, body: (e: EmulatorHandle) => Promise<T>): Promise<T> {
   const emulator = await startEmulator({
     seed: robotSeed(o.processes * o.perProcess),
-    rateLimit: limited ? { windowMs: o.windowMs, budgets: { GET: BIG, POST: BIG, PUT: o.budget, PATCH: o.budget, DELETE: o.budget } } : false,
+    rateLimit: limited
+      ? { windowMs: o.windowMs, budgets: { GET: BIG, POST: BIG, PUT: o.budget, PATCH: o.budget, DELETE: o.budget } }
+      : false,
   });
   try {
     return await body(emulator);
@@ -160,7 +162,8 @@ export async function runSharedBudget(o: SharedBudgetOptions): Promise<BenchResu
       notes,
       details: {
         ...o,
-        floorFormula: "(ceil(N/B) - 1) * W + t_last, t_last = measured time for the processes to send the last N - (ceil(N/B) - 1) * B updates with no limit",
+        floorFormula:
+          "(ceil(N/B) - 1) * W + t_last, t_last = measured time for the processes to send the last N - (ceil(N/B) - 1) * B updates with no limit",
         floorMs: round(floorMs, 1),
         lastBatch,
         lastBatchMs: round(last.elapsedMs, 1),

@@ -43,7 +43,13 @@ export async function runToken(o: TokenOptions): Promise<BenchResult> {
     return {
       name: "token",
       notes: met ? [] : [`${coldTokens} token requests for ${o.calls} concurrent calls on a cold cache (target 1).`],
-      details: { calls: o.calls, tokenRequestsCold: coldTokens, tokenRequestsTotal: tokenRequests, coldMs: round(coldMs, 1), warmMs: round(warmMs, 1) },
+      details: {
+        calls: o.calls,
+        tokenRequestsCold: coldTokens,
+        tokenRequestsTotal: tokenRequests,
+        coldMs: round(coldMs, 1),
+        warmMs: round(warmMs, 1),
+      },
       rows: [
         {
           benchmark: `4. Token: ${o.calls} concurrent calls, cold cache`,

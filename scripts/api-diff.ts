@@ -11,7 +11,7 @@
 // judged by the contract rules instead, which know a new enum value or operation from a break.
 
 export interface ApiFinding {
-  rule: 'export-removed' | 'export-changed' | 'entry-point-removed';
+  rule: "export-removed" | "export-changed" | "entry-point-removed";
   report: string; // the report's file name
   name: string; // the export
   removed: string[]; // lines that are gone (or changed)
@@ -24,7 +24,8 @@ interface Declaration {
   line: number;
 }
 
-const DECLARATION = /^(?:export\s+)?(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:interface|type|const|let|var|function|class|enum|namespace|module)\s+([\w$]+)/;
+const DECLARATION =
+  /^(?:export\s+)?(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:interface|type|const|let|var|function|class|enum|namespace|module)\s+([\w$]+)/;
 
 /** The report's declarations by exported name, code lines only. */
 export function parseReport(text: string): Map<string, Declaration> {
@@ -33,13 +34,13 @@ export function parseReport(text: string): Map<string, Declaration> {
   let inCode = false;
   let current: Declaration | undefined;
   lines.forEach((raw, index) => {
-    if (raw.startsWith('```')) {
-      inCode = !inCode && raw.startsWith('```ts');
+    if (raw.startsWith("```")) {
+      inCode = !inCode && raw.startsWith("```ts");
       current = undefined;
       return;
     }
     const line = raw.trimEnd();
-    if (!inCode || line.trim() === '' || line.trim().startsWith('//')) return;
+    if (!inCode || line.trim() === "" || line.trim().startsWith("//")) return;
     if (/^import\s/.test(line)) return;
     if (!/^\s/.test(line) && !/^[})\]]/.test(line)) {
       // A new top-level declaration. Overloads and merged declarations share a name and a group.
@@ -71,7 +72,7 @@ export interface ReportDiff {
 /** Compares one entry point's report at the base with its report now. `head` undefined: the entry point is gone. */
 export function diffReport(report: string, base: string, head: string | undefined, exempt: ReadonlySet<string> = new Set()): ReportDiff {
   if (head === undefined) {
-    return { breaking: [{ rule: 'entry-point-removed', report, name: report, removed: [], added: [] }], addedExports: [] };
+    return { breaking: [{ rule: "entry-point-removed", report, name: report, removed: [], added: [] }], addedExports: [] };
   }
   const before = parseReport(base);
   const after = parseReport(head);
@@ -79,13 +80,13 @@ export function diffReport(report: string, base: string, head: string | undefine
   for (const [name, declaration] of before) {
     const now = after.get(name);
     if (!now) {
-      breaking.push({ rule: 'export-removed', report, name, removed: declaration.lines, added: [] });
+      breaking.push({ rule: "export-removed", report, name, removed: declaration.lines, added: [] });
       continue;
     }
     if (exempt.has(name)) continue;
     const removed = missing(declaration.lines, now.lines);
     if (removed.length > 0) {
-      breaking.push({ rule: 'export-changed', report, name, removed, added: missing(now.lines, declaration.lines), line: now.line });
+      breaking.push({ rule: "export-changed", report, name, removed, added: missing(now.lines, declaration.lines), line: now.line });
     }
   }
   const addedExports = [...after.keys()].filter((name) => !before.has(name));
@@ -99,11 +100,11 @@ export function generatedNames(schemaDts: string): Set<string> {
 
 export function formatApiFinding(finding: ApiFinding): string[] {
   switch (finding.rule) {
-    case 'entry-point-removed':
+    case "entry-point-removed":
       return [`${finding.report}: the entry point is gone (its report has no successor)`];
-    case 'export-removed':
+    case "export-removed":
       return [`${finding.report}: export \`${finding.name}\` was removed`];
-    case 'export-changed':
+    case "export-changed":
       return [
         `${finding.report}: export \`${finding.name}\` changed`,
         ...finding.removed.map((line) => `    - ${line}`),

@@ -7,14 +7,14 @@
 // Entry points come from package.json "exports": every one whose types live in dist/. `./schema`
 // points at generated/schema.d.ts, which is committed itself and whose declarations (`paths`,
 // `components`, `operations`) the main entry re-exports, so it gets no report of its own.
-import { CompilerState, Extractor, ExtractorConfig, type ExtractorMessage } from '@microsoft/api-extractor';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { CompilerState, Extractor, ExtractorConfig, type ExtractorMessage } from "@microsoft/api-extractor";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
-export const REPORT_DIR = 'api';
+export const REPORT_DIR = "api";
 
 export interface EntryPoint {
   subpath: string; // as in package.json "exports": `.`, `./emulator`
@@ -23,11 +23,11 @@ export interface EntryPoint {
 }
 
 export function entryPoints(root: string): EntryPoint[] {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; exports: Record<string, unknown> };
   return Object.entries(pkg.exports).flatMap(([subpath, target]) => {
-    const types = typeof target === 'object' && target !== null ? (target as { types?: unknown }).types : undefined;
-    if (typeof types !== 'string' || !types.startsWith('./dist/')) return [];
-    const suffix = subpath === '.' ? '' : '-' + subpath.slice(2).replace(/[^\w.-]+/g, '-');
+    const types = typeof target === "object" && target !== null ? (target as { types?: unknown }).types : undefined;
+    if (typeof types !== "string" || !types.startsWith("./dist/")) return [];
+    const suffix = subpath === "." ? "" : "-" + subpath.slice(2).replace(/[^\w.-]+/g, "-");
     return [{ subpath, types: types.slice(2), report: `${pkg.name}${suffix}.api.md` }];
   });
 }
@@ -36,8 +36,11 @@ export function entryPoints(root: string): EntryPoint[] {
 export function generateReports(root: string): Map<string, string> {
   // The same compile as `npm run build`, without regenerating generated/ (a separate check) and
   // without type-checking (`npm run typecheck` does that; the declarations come out the same).
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noCheck'], { cwd: root, stdio: 'pipe' });
-  const scratch = mkdtempSync(join(tmpdir(), 'identity-api-report-'));
+  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--noCheck"], {
+    cwd: root,
+    stdio: "pipe",
+  });
+  const scratch = mkdtempSync(join(tmpdir(), "identity-api-report-"));
   const reports = new Map<string, string>();
   const problems: string[] = [];
   try {
@@ -47,21 +50,29 @@ export function generateReports(root: string): Map<string, string> {
         configObject: {
           projectFolder: root,
           mainEntryPointFilePath: join(root, entry.types),
-          compiler: { tsconfigFilePath: join(root, 'tsconfig.build.json') },
-          apiReport: { enabled: true, reportFileName: entry.report.replace(/\.api\.md$/, ''), reportFolder: scratch, reportTempFolder: join(scratch, 'temp') },
+          compiler: { tsconfigFilePath: join(root, "tsconfig.build.json") },
+          apiReport: {
+            enabled: true,
+            reportFileName: entry.report.replace(/\.api\.md$/, ""),
+            reportFolder: scratch,
+            reportTempFolder: join(scratch, "temp"),
+          },
           docModel: { enabled: false },
           dtsRollup: { enabled: false },
           tsdocMetadata: { enabled: false },
-          newlineKind: 'lf',
+          newlineKind: "lf",
         },
         configObjectFullPath: undefined,
-        packageJsonFullPath: join(root, 'package.json'),
+        packageJsonFullPath: join(root, "package.json"),
       }),
     );
     // Analyse with the project's own TypeScript (5.9), not the newer one API Extractor bundles,
     // and with one program for all entry points (building one per entry point doubles the time).
-    const typescriptCompilerFolder = join(root, 'node_modules/typescript');
-    const compilerState = CompilerState.create(configs[0]!, { typescriptCompilerFolder, additionalEntryPoints: configs.map((c) => c.mainEntryPointFilePath) });
+    const typescriptCompilerFolder = join(root, "node_modules/typescript");
+    const compilerState = CompilerState.create(configs[0]!, {
+      typescriptCompilerFolder,
+      additionalEntryPoints: configs.map((c) => c.mainEntryPointFilePath),
+    });
     entries.forEach((entry, index) => {
       const result = Extractor.invoke(configs[index]!, {
         localBuild: true, // write the report into the scratch folder; comparing with api/ is ours
@@ -69,57 +80,67 @@ export function generateReports(root: string): Map<string, string> {
         compilerState,
         messageCallback: (message: ExtractorMessage) => {
           message.handled = true; // only real problems are worth printing, not progress notes
-          if (message.logLevel === 'error' || message.logLevel === 'warning') {
-            if (!message.messageId.startsWith('console-api-report')) problems.push(`${entry.subpath}: ${message.text}`);
+          if (message.logLevel === "error" || message.logLevel === "warning") {
+            if (!message.messageId.startsWith("console-api-report")) problems.push(`${entry.subpath}: ${message.text}`);
           }
         },
       });
       if (!result.succeeded) problems.push(`${entry.subpath}: API Extractor failed (${result.errorCount} errors)`);
-      reports.set(entry.report, readFileSync(join(scratch, entry.report), 'utf8'));
+      reports.set(entry.report, readFileSync(join(scratch, entry.report), "utf8"));
     });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  if (problems.length > 0) throw new Error(`api-report:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new Error(`api-report:\n  ${problems.join("\n  ")}`);
   return reports;
 }
 
 function committedReports(root: string): Map<string, string> {
   const dir = join(root, REPORT_DIR);
   if (!existsSync(dir)) return new Map();
-  return new Map(readdirSync(dir).filter((f) => f.endsWith('.api.md')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".api.md"))
+      .map((f) => [f, readFileSync(join(dir, f), "utf8")]),
+  );
 }
 
 function main(mode: string | undefined, root: string): number {
-  if (mode !== '--update' && mode !== '--check') {
-    console.error('usage: tsx scripts/api-report.ts --update | --check');
+  if (mode !== "--update" && mode !== "--check") {
+    console.error("usage: tsx scripts/api-report.ts --update | --check");
     return 2;
   }
   const fresh = generateReports(root);
   const committed = committedReports(root);
-  if (mode === '--update') {
+  if (mode === "--update") {
     mkdirSync(join(root, REPORT_DIR), { recursive: true });
     for (const [file, text] of fresh) writeFileSync(join(root, REPORT_DIR, file), text);
     for (const file of committed.keys()) if (!fresh.has(file)) unlinkSync(join(root, REPORT_DIR, file));
     const changed = [...fresh].filter(([file, text]) => committed.get(file) !== text).map(([file]) => file);
     const gone = [...committed.keys()].filter((file) => !fresh.has(file));
-    console.log(changed.length + gone.length === 0
-      ? 'api/ was already up to date.'
-      : `api/ updated (${[...changed, ...gone.map((f) => `${f} removed`)].join(', ')}): review the diff and commit it.`);
+    console.log(
+      changed.length + gone.length === 0
+        ? "api/ was already up to date."
+        : `api/ updated (${[...changed, ...gone.map((f) => `${f} removed`)].join(", ")}): review the diff and commit it.`,
+    );
     return 0;
   }
   const stale = [
-    ...[...fresh].filter(([file, text]) => committed.get(file) !== text).map(([file]) => committed.has(file) ? `${file} differs` : `${file} is missing`),
+    ...[...fresh]
+      .filter(([file, text]) => committed.get(file) !== text)
+      .map(([file]) => (committed.has(file) ? `${file} differs` : `${file} is missing`)),
     ...[...committed.keys()].filter((file) => !fresh.has(file)).map((file) => `${file} names no entry point`),
   ];
   if (stale.length > 0) {
-    console.error(`The API report is out of date (${stale.join('; ')}).\nThe exported surface changed: run \`npm run api:update\`, review the diff of api/ and commit it.`);
+    console.error(
+      `The API report is out of date (${stale.join("; ")}).\nThe exported surface changed: run \`npm run api:update\`, review the diff of api/ and commit it.`,
+    );
     return 1;
   }
-  console.log('api/ matches the exported surface.');
+  console.log("api/ matches the exported surface.");
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? "")).href) {
   process.exitCode = main(process.argv[2], process.cwd());
 }

@@ -17,7 +17,8 @@ const run = promisify(execFile);
 /** Runs the CLI; stdout and stderr together, as a terminal shows them (stdout is written first). */
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
   const result = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env } }).catch(
-    (e: { stdout: string; stderr: string; code: number }) => (e.code === 2 ? e : Promise.reject(new Error(`${args.join(" ")}: ${e.stderr}`))),
+    (e: { stdout: string; stderr: string; code: number }) =>
+      e.code === 2 ? e : Promise.reject(new Error(`${args.join(" ")}: ${e.stderr}`)),
   );
   return `${result.stdout}${result.stderr}`;
 }
@@ -52,7 +53,9 @@ async function generate(): Promise<Record<string, string>> {
     const again = await cli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], env);
     const helps: string[] = [];
     for (const path of await commandPaths(env)) {
-      helps.push(`### \`uipath-identity${path.map((p) => ` ${p}`).join("")}\`\n\n\`\`\`text\n${(await cli([...path, "--help"], env)).trimEnd()}\n\`\`\``);
+      helps.push(
+        `### \`uipath-identity${path.map((p) => ` ${p}`).join("")}\`\n\n\`\`\`text\n${(await cli([...path, "--help"], env)).trimEnd()}\n\`\`\``,
+      );
     }
     return {
       "cli-example-file": `\`\`\`yaml\n${readFileSync(join(ROOT, EXAMPLE), "utf8").trimEnd()}\n\`\`\``,

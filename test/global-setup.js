@@ -1,10 +1,10 @@
 // Compiles src/ to dist/ once per test run when dist/ is older than the sources, so the tests that
 // run the `uipath-identity` binary in a child process run the compiled program, as users do.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL("..", import.meta.url).pathname;
 
 function newest(dir) {
   let latest = 0;
@@ -16,9 +16,13 @@ function newest(dir) {
 }
 
 export default function globalSetup() {
-  const built = join(root, 'dist/cli/main.js');
-  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'generated')));
+  const built = join(root, "dist/cli/main.js");
+  const sources = Math.max(newest(join(root, "src")), newest(join(root, "generated")));
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['-e', "require('node:fs').copyFileSync('src/emulator/demo-seed.json','dist/emulator/demo-seed.json')"], { cwd: root });
+  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
+    stdio: "inherit",
+  });
+  execFileSync(process.execPath, ["-e", "require('node:fs').copyFileSync('src/emulator/demo-seed.json','dist/emulator/demo-seed.json')"], {
+    cwd: root,
+  });
 }

@@ -1,30 +1,30 @@
 // The README's TypeScript examples compile, strictly, against the package as users import it (by
 // its own name, resolved through package.json's exports to the built declarations).
-import { describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { describe, expect, it } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 
-const root = resolve(import.meta.dirname, '..');
-const blocks = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
+const root = resolve(import.meta.dirname, "..");
+const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
 
 /** What a fragment takes for granted: the client's import (unless it has its own) and a few names. */
 function header(code: string): string {
   return [
     ...(/^import \{ createIdentityClient/m.test(code) ? [] : ['import { createIdentityClient } from "uipath-identity-toolkit";']),
     'declare const credentials: import("uipath-identity-toolkit").ClientCredentials;',
-    'declare function expect(value: unknown): { toEqual(expected: unknown): void };',
-  ].join('\n');
+    "declare function expect(value: unknown): { toEqual(expected: unknown): void };",
+  ].join("\n");
 }
 
-describe('README TypeScript examples', () => {
-  it('there are some', () => {
+describe("README TypeScript examples", () => {
+  it("there are some", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
   });
 
-  it('all compile against the package', async () => {
-    const dir = join(root, 'build', 'readme-snippets');
+  it("all compile against the package", async () => {
+    const dir = join(root, "build", "readme-snippets");
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const files = blocks.map((code, i) => {
@@ -33,13 +33,23 @@ describe('README TypeScript examples', () => {
       return name;
     });
     writeFileSync(
-      join(dir, 'tsconfig.json'),
+      join(dir, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck: true },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          types: ["node"],
+          skipLibCheck: true,
+        },
         files,
       }),
     );
-    const result = await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
-    expect(result.stdout).toBe('');
+    const result = await promisify(execFile)(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", dir]).catch(
+      (e: { stdout: string }) => ({ stdout: e.stdout }),
+    );
+    expect(result.stdout).toBe("");
   }, 60_000);
 });

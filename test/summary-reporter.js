@@ -6,6 +6,6 @@ export default class SummaryReporter {
     // A suite that cannot even load fails no single test, so it counts as a failure of its own.
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const line = `Tests: ${results.numPassedTests} passed, ${failed} failed`;
-    process.once('exit', () => process.stdout.write(`${skipped > 0 ? `${line}, ${skipped} skipped` : line}\n`));
+    process.once("exit", () => process.stdout.write(`${skipped > 0 ? `${line}, ${skipped} skipped` : line}\n`));
   }
 }

@@ -9,7 +9,9 @@ const arg = (name: string): string | undefined => {
 };
 const origin = arg("origin");
 const calls = Number(arg("calls") ?? "1000");
-const variant = variants(origin ?? "http://127.0.0.1:9", origin ? undefined : stubFetch).list.find((v: Variant) => v.name === arg("variant"));
+const variant = variants(origin ?? "http://127.0.0.1:9", origin ? undefined : stubFetch).list.find(
+  (v: Variant) => v.name === arg("variant"),
+);
 if (!variant) throw new Error(`unknown variant ${arg("variant")}`);
 
 // Warm-up: the token, the connection, and enough calls for the JIT to settle.

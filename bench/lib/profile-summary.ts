@@ -46,15 +46,25 @@ function moduleOf(url: string): string {
 const isPlatform = (url: string): boolean => url === "" || url.startsWith("node:");
 
 /** Frames that only run queued work: what they run is what counts. */
-const SCHEDULER = new Set(["processTicksAndRejections", "runMicrotasks", "processImmediate", "listOnTimeout", "processTimers", "emit", "emitAfterScript"]);
+const SCHEDULER = new Set([
+  "processTicksAndRejections",
+  "runMicrotasks",
+  "processImmediate",
+  "listOnTimeout",
+  "processTimers",
+  "emit",
+  "emitAfterScript",
+]);
 
 /** What a platform entry point does, in words a reader of BENCHMARKS.md recognises. */
 function operationOf(name: string, url: string): string {
   if (/^_?Request$/.test(name)) return "new Request";
   if (/^_?Response$/.test(name)) return "new Response";
-  if (/^_?Headers$/.test(name) || (url.includes("undici") && /^(get|set|has|delete|append|forEach|getSetCookie)$/.test(name))) return "Headers";
+  if (/^_?Headers$/.test(name) || (url.includes("undici") && /^(get|set|has|delete|append|forEach|getSetCookie)$/.test(name)))
+    return "Headers";
   if (/^(arrayBuffer|json|text|blob|bytes|formData|consumeBody|fullyReadBody)$/.test(name)) return "read body";
-  if (/AbortController|AbortSignal|^get signal$|^abort$|^throwIfAborted$|^any$|^timeout$/.test(name)) return "AbortController / AbortSignal";
+  if (/AbortController|AbortSignal|^get signal$|^abort$|^throwIfAborted$|^any$|^timeout$/.test(name))
+    return "AbortController / AbortSignal";
   if (/^(addEventListener|removeEventListener|addAbortListener)$/.test(name)) return "abort listeners";
   if (/^(setTimeout|clearTimeout|unref|ref|setInterval|clearInterval)$/.test(name)) return "timers";
   if (/^URL$/.test(name)) return "new URL";
@@ -112,6 +122,11 @@ export function profileTable(rows: ProfileRow[], minShare = 0.01): string {
     "| Called from | Operation | µs per call | Share |",
     "| --- | --- | --- | --- |",
     ...shown.map((r) => line(r.caller, r.operation, r.microsPerCall, r.share)),
-    line(`(${rest.length} smaller)`, "", rest.reduce((s, r) => s + r.microsPerCall, 0), rest.reduce((s, r) => s + r.share, 0)),
+    line(
+      `(${rest.length} smaller)`,
+      "",
+      rest.reduce((s, r) => s + r.microsPerCall, 0),
+      rest.reduce((s, r) => s + r.share, 0),
+    ),
   ].join("\n");
 }

@@ -46,7 +46,11 @@ const cell = (row: TableRow, key: keyof TableRow): string => {
 export function consoleTable(rows: TableRow[]): string {
   const widths = COLUMNS.map(([key, title]) => Math.max(title.length, ...rows.map((r) => cell(r, key).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] as number)).join(" | ");
-  return [line(COLUMNS.map(([, t]) => t)), widths.map((w) => "-".repeat(w)).join("-+-"), ...rows.map((r) => line(COLUMNS.map(([k]) => cell(r, k))))].join("\n");
+  return [
+    line(COLUMNS.map(([, t]) => t)),
+    widths.map((w) => "-".repeat(w)).join("-+-"),
+    ...rows.map((r) => line(COLUMNS.map(([k]) => cell(r, k)))),
+  ].join("\n");
 }
 
 export function markdownTable(rows: TableRow[]): string {

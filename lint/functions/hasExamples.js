@@ -2,5 +2,5 @@
 export default function hasExamples(mediaType) {
   const hasNamed = mediaType?.examples && Object.keys(mediaType.examples).length > 0;
   if (hasNamed || mediaType?.example !== undefined) return [];
-  return [{ message: 'Media type must have an example (prefer named `examples`).' }];
+  return [{ message: "Media type must have an example (prefer named `examples`)." }];
 }

@@ -96,7 +96,10 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
   let rateLimit = parseRateLimit(pick(undefined, "UIPATH_RATE_LIMIT", profile.rateLimit));
   const redis = nonEmpty(env.UIPATH_RATE_LIMIT_REDIS);
   if (redis !== undefined) {
-    if (rateLimit === false) throw new UsageError("UIPATH_RATE_LIMIT=off and UIPATH_RATE_LIMIT_REDIS are both set; a budget shared through Redis needs rate limits on");
+    if (rateLimit === false)
+      throw new UsageError(
+        "UIPATH_RATE_LIMIT=off and UIPATH_RATE_LIMIT_REDIS are both set; a budget shared through Redis needs rate limits on",
+      );
     // One budget for every process of this organization (a CI apply beside a nightly sync, say).
     const key = nonEmpty(env.UIPATH_RATE_LIMIT_KEY);
     rateLimit = { ...rateLimit, redis, ...(key !== undefined && { key }) };
@@ -126,7 +129,9 @@ function parseRateLimit(value: string | undefined): RateLimitOptions | false {
   } catch {
     // Reported below with the accepted forms.
   }
-  throw new UsageError(`UIPATH_RATE_LIMIT must be cloud, off or a JSON object like {"windowMs":300000,"budgets":{"PUT":160}}, not ${JSON.stringify(value)}`);
+  throw new UsageError(
+    `UIPATH_RATE_LIMIT must be cloud, off or a JSON object like {"windowMs":300000,"budgets":{"PUT":160}}, not ${JSON.stringify(value)}`,
+  );
 }
 
 function readProfile(dir: string, name: string, explicit: boolean): Profile {
@@ -150,7 +155,8 @@ function readProfile(dir: string, name: string, explicit: boolean): Profile {
   const profiles = (doc as { profiles?: Record<string, Profile> } | null)?.profiles ?? {};
   const profile = profiles[name];
   if (profile === undefined) {
-    if (explicit) throw new UsageError(`${file} has no profile ${JSON.stringify(name)} (it has: ${Object.keys(profiles).join(", ") || "none"})`);
+    if (explicit)
+      throw new UsageError(`${file} has no profile ${JSON.stringify(name)} (it has: ${Object.keys(profiles).join(", ") || "none"})`);
     return {};
   }
   if (profile.clientSecret !== undefined) {
@@ -168,7 +174,9 @@ async function readSecretFile(path: string, io: Io): Promise<string> {
   try {
     text = path === "-" ? await readAll(io.stdin) : readFileSync(path, "utf8");
   } catch (error) {
-    throw new UsageError(`Cannot read the client secret from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `Cannot read the client secret from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   // One line: a trailing newline from `echo` or an editor is not part of the secret.
   const secret = text.replace(/\r?\n$/, "");

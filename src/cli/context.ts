@@ -67,7 +67,12 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
           // Outages of the shared budget are worth a line: calls wait for Redis meanwhile.
           rateLimit.onRedisStatus = (event) => io.stderr.write(`${event.message}\n`);
         }
-        client = createIdentityClient({ ...connection.options, userAgent: "uipath-identity-cli", onRequest: countRequest, onRetry: countRetry });
+        client = createIdentityClient({
+          ...connection.options,
+          userAgent: "uipath-identity-cli",
+          onRequest: countRequest,
+          onRetry: countRetry,
+        });
         return client;
       })),
     baseUrl: () => client?.baseUrl,

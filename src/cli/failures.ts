@@ -41,7 +41,10 @@ export function describeFailure(error: unknown, context: { baseUrl?: string | un
   if (error instanceof IdentityInputError) return { message: error.message, exitCode: EXIT.usage };
   if (error instanceof IdentityLookupError) return { message: error.message, exitCode: EXIT.failure };
   if (error instanceof IdentityApiError) return { message: apiMessage(error, context.baseUrl), exitCode: EXIT.failure };
-  return { message: `Unexpected error: ${error instanceof Error ? error.message : String(error)} (run with --debug for details)`, exitCode: EXIT.failure };
+  return {
+    message: `Unexpected error: ${error instanceof Error ? error.message : String(error)} (run with --debug for details)`,
+    exitCode: EXIT.failure,
+  };
 }
 
 function apiMessage(error: IdentityApiError, baseUrl: string | undefined): string {
@@ -62,7 +65,10 @@ function apiMessage(error: IdentityApiError, baseUrl: string | undefined): strin
     }
     case "rate_limited": {
       const wait = error.retryAfterMs;
-      const when = wait !== undefined ? ` Try again in ${Math.ceil(wait / 1000)} s (after ${new Date(Date.now() + wait).toLocaleTimeString()}).` : " Try again in a few minutes.";
+      const when =
+        wait !== undefined
+          ? ` Try again in ${Math.ceil(wait / 1000)} s (after ${new Date(Date.now() + wait).toLocaleTimeString()}).`
+          : " Try again in a few minutes.";
       return `The organization's rate limit for ${error.method} requests is used up (429 after ${error.attempts} attempts); other jobs may share it.${when}`;
     }
     case "network":

@@ -79,7 +79,13 @@ export class RobotDirectory {
     const found = await this.lookup(ref);
     if (found) return found;
     const robots = await this.all();
-    throw new IdentityLookupError("not_found", "robot account", ref, closest(ref, robots, (r) => r.name ?? "").map(robotCandidate), isGuid(ref) ? "id" : "name");
+    throw new IdentityLookupError(
+      "not_found",
+      "robot account",
+      ref,
+      closest(ref, robots, (r) => r.name ?? "").map(robotCandidate),
+      isGuid(ref) ? "id" : "name",
+    );
   }
 
   /** Several robot accounts by name or id (one listing for all of them). */
@@ -159,8 +165,17 @@ async function notFoundMembers(pm: IdentityClient, missing: string[], robots: Ro
     ...users.map((u) => ({ id: u.id, name: u.email || u.userName || u.id, displayName: u.displayName })),
     ...(await robots.all()).map(robotCandidate),
   ];
-  const error = new IdentityLookupError("not_found", "user or robot account", ref, closest(ref, pool, (c) => c.name));
-  if (missing.length > 1) error.message += ` (also not found: ${missing.slice(1).map((m) => JSON.stringify(m)).join(", ")})`;
+  const error = new IdentityLookupError(
+    "not_found",
+    "user or robot account",
+    ref,
+    closest(ref, pool, (c) => c.name),
+  );
+  if (missing.length > 1)
+    error.message += ` (also not found: ${missing
+      .slice(1)
+      .map((m) => JSON.stringify(m))
+      .join(", ")})`;
   return error;
 }
 

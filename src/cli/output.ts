@@ -28,7 +28,9 @@ export function render<T>(format: OutputFormat, rows: T[], columns: Column<T>[],
     case "yaml":
       return stringify(data);
     case "plain":
-      return rows.map((row) => columns.map((c) => cell(c.value(row)).replace(/[\t\n]/g, " ")).join("\t")).join("\n") + (rows.length ? "\n" : "");
+      return (
+        rows.map((row) => columns.map((c) => cell(c.value(row)).replace(/[\t\n]/g, " ")).join("\t")).join("\n") + (rows.length ? "\n" : "")
+      );
     case "table": {
       if (rows.length === 0) return "";
       const table = new Table({

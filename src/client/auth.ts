@@ -97,9 +97,7 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
   if (typeof clientSecret !== "string" || clientSecret === "") {
     throw new TypeError("credentials.clientSecret must be a non-empty string");
   }
-  const scope = Array.isArray(credentials.scopes)
-    ? credentials.scopes.join(" ")
-    : (credentials.scopes ?? DEFAULT_SCOPES.join(" "));
+  const scope = Array.isArray(credentials.scopes) ? credentials.scopes.join(" ") : (credentials.scopes ?? DEFAULT_SCOPES.join(" "));
   const now = endpoint.now ?? Date.now;
   const seen = new RecentSet();
   let cached: { token: string; freshUntil: number } | undefined;

@@ -22,7 +22,7 @@ export function resolveBaseUrl(options: DeploymentOptions): string {
   }
   if (organization !== undefined) {
     if (typeof organization !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(organization)) {
-      throw new IdentityInputError("organization", "organization must be the organization's URL name, such as \"acme\"");
+      throw new IdentityInputError("organization", 'organization must be the organization\'s URL name, such as "acme"');
     }
     const host = region ?? DEFAULT_CLOUD_HOST;
     if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host)) {

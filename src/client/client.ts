@@ -124,8 +124,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   tokens = createTokenSource(options.credentials, {
     url: tokenUrlFor(baseUrl),
     // A token request changes nothing on the server, so it is retried like a GET.
-    post: (request, signal) =>
-      transport.send(request, { signal, authenticate: false, rateLimited: false, mode: "idempotent" }),
+    post: (request, signal) => transport.send(request, { signal, authenticate: false, rateLimited: false, mode: "idempotent" }),
     clientSignal: options.signal,
   });
   const source = tokens;

@@ -72,9 +72,7 @@ export class IdentityApiError extends Error {
     this.acceptedScopes = init.acceptedScopes;
     this.tokenScopes = init.tokenScopes;
     this.missingScopes =
-      init.acceptedScopes === undefined
-        ? undefined
-        : init.acceptedScopes.filter((s) => !(init.tokenScopes ?? []).includes(s));
+      init.acceptedScopes === undefined ? undefined : init.acceptedScopes.filter((s) => !(init.tokenScopes ?? []).includes(s));
     this.requestId = init.requestId;
     this.traceId = init.traceId;
     this.retryAfterMs = init.retryAfterMs;

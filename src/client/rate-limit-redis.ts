@@ -305,7 +305,7 @@ export function createRedisRateLimiter(
   async function acquireInTurn(method: string, budget: number, signal: AbortSignal | undefined): Promise<void> {
     const key = await raceSignal((keyName ??= Promise.resolve().then(() => options.key ?? defaultKey())), signal);
     const redisKey = `${REDIS_KEY_PREFIX}${key}:${method}`;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       signal?.throwIfAborted();
       // Long into an outage, fail fast rather than have every queued call try and wait in turn.
       if (outageSince !== undefined && Date.now() - outageSince >= waitMs && Date.now() - lastFailureAt < PROBE_INTERVAL_MS) {

@@ -3,7 +3,14 @@
 import type { UserType } from "./types.js";
 
 /** UserType's names, in the order of the integers the live service sends (0 `user` … 5 `application`). */
-export const USER_TYPE_NAMES = ["user", "robot", "directoryUser", "directoryGroup", "robotAccount", "application"] as const satisfies readonly Extract<UserType, string>[];
+export const USER_TYPE_NAMES = [
+  "user",
+  "robot",
+  "directoryUser",
+  "directoryGroup",
+  "robotAccount",
+  "application",
+] as const satisfies readonly Extract<UserType, string>[];
 
 /** One of UserType's names: `user`, `robot`, `directoryUser`, `directoryGroup`, `robotAccount`, `application`. */
 export type UserTypeName = (typeof USER_TYPE_NAMES)[number];

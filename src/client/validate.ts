@@ -10,10 +10,7 @@ export function isGuid(value: unknown): value is string {
 
 export function assertGuid(value: unknown, field: string): string {
   if (!isGuid(value)) {
-    throw new IdentityInputError(
-      field,
-      `${field} must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got ${describe(value)}`,
-    );
+    throw new IdentityInputError(field, `${field} must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got ${describe(value)}`);
   }
   return value;
 }

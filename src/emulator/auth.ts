@@ -24,9 +24,7 @@ export interface TokenError {
   body: { error: string; error_description?: string };
 }
 
-export type BearerCheck =
-  | { ok: true; token: TokenRecord }
-  | { ok: false; challenge: string };
+export type BearerCheck = { ok: true; token: TokenRecord } | { ok: false; challenge: string };
 
 /** Who a token is for: the organization (by name and id) and the API base it was asked for at. */
 export interface TokenAudience {
@@ -69,7 +67,10 @@ export class TokenService {
 
   /** Handles a token request's form fields (and a Basic Authorization header, which clients may use instead). */
   grant(to: TokenAudience, form: URLSearchParams, authorization: string | undefined): TokenGrant | TokenError {
-    const fail = (error: string, error_description?: string): TokenError => ({ status: 400, body: error_description ? { error, error_description } : { error } });
+    const fail = (error: string, error_description?: string): TokenError => ({
+      status: 400,
+      body: error_description ? { error, error_description } : { error },
+    });
     let clientId = form.get("client_id") ?? undefined;
     let clientSecret = form.get("client_secret") ?? undefined;
     const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "");
@@ -84,7 +85,9 @@ export class TokenService {
     const grantType = form.get("grant_type");
     if (!grantType) return fail("invalid_request", "grant_type is missing");
     if (!clientId) return fail("invalid_client");
-    const client = this.clients.find((c) => c.clientId === clientId && (c.organization === undefined || c.organization === to.organization));
+    const client = this.clients.find(
+      (c) => c.clientId === clientId && (c.organization === undefined || c.organization === to.organization),
+    );
     // Same answer for an unknown client and a wrong secret, so ids cannot be probed.
     if (!client || clientSecret === undefined || !secretsMatch(client.clientSecret, clientSecret)) return fail("invalid_client");
     if (grantType !== "client_credentials") return fail("unsupported_grant_type");
@@ -106,7 +109,8 @@ export class TokenService {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
     if (!token) return invalid;
     const result = await this.verifier.verify(token);
-    if (!result.ok) return result.expired ? { ok: false, challenge: 'Bearer error="invalid_token", error_description="The token expired"' } : invalid;
+    if (!result.ok)
+      return result.expired ? { ok: false, challenge: 'Bearer error="invalid_token", error_description="The token expired"' } : invalid;
     if (result.claims.prt_id.toLowerCase() !== partitionGlobalId.toLowerCase()) return invalid;
     return { ok: true, token: { partitionGlobalId: result.claims.prt_id, scopes: result.claims.scope } };
   }

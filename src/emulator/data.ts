@@ -71,8 +71,25 @@ export function toUserType(value: number | string | undefined): number {
 
 /** Fields of a seeded user that become user fields; the rest are directory attributes. */
 const USER_FIELDS = new Set([
-  "identifier", "objectType", "name", "firstName", "lastName", "email", "displayName", "creationTime", "userName", "surname", "type", "isActive",
-  "invitationAccepted", "emailConfirmed", "lastModificationTime", "lastLoginTime", "legacyId", "category", "bypassBasicAuthRestriction",
+  "identifier",
+  "objectType",
+  "name",
+  "firstName",
+  "lastName",
+  "email",
+  "displayName",
+  "creationTime",
+  "userName",
+  "surname",
+  "type",
+  "isActive",
+  "invitationAccepted",
+  "emailConfirmed",
+  "lastModificationTime",
+  "lastLoginTime",
+  "legacyId",
+  "category",
+  "bypassBasicAuthRestriction",
 ]);
 
 export class OrganizationData {

@@ -40,7 +40,8 @@ const SEARCH_TYPE = { user: 0, group: 1 } as const;
 
 const isLocal = (u: UserRecord) => userSource(u) === "local";
 const startsWith = (prefix: string) => (value: string | null) => (value ?? "").toLowerCase().startsWith(prefix);
-const byIdentityName = (a: SearchResult, b: SearchResult) => (a.identityName ?? "").toLowerCase().localeCompare((b.identityName ?? "").toLowerCase(), "en");
+const byIdentityName = (a: SearchResult, b: SearchResult) =>
+  (a.identityName ?? "").toLowerCase().localeCompare((b.identityName ?? "").toLowerCase(), "en");
 
 export class DirectoryOperations {
   constructor(private readonly data: OrganizationData) {}
@@ -58,7 +59,9 @@ export class DirectoryOperations {
       .filter((u) => [u.userName, u.email, u.name, u.surname, u.displayName].some(match))
       .map(userResult);
     const groups = kinds.has("groups") ? [...this.data.groups.values()].filter((g) => match(g.name)).map(groupResult) : [];
-    const robots = kinds.has("robotAccounts") ? [...this.data.robots.values()].filter((r) => match(r.name) || match(r.displayName)).map(robotResult) : [];
+    const robots = kinds.has("robotAccounts")
+      ? [...this.data.robots.values()].filter((r) => match(r.name) || match(r.displayName)).map(robotResult)
+      : [];
     return [...users.sort(byIdentityName), ...groups.sort(byIdentityName), ...robots.sort(byIdentityName)];
   }
 
@@ -87,13 +90,40 @@ export class DirectoryOperations {
 }
 
 function userResult(u: UserRecord): SearchResult {
-  return { source: userSource(u), identifier: u.id, identityName: u.userName, displayName: u.displayName, email: u.email, domain: null, type: SEARCH_TYPE.user, objectType: "DirectoryUser" };
+  return {
+    source: userSource(u),
+    identifier: u.id,
+    identityName: u.userName,
+    displayName: u.displayName,
+    email: u.email,
+    domain: null,
+    type: SEARCH_TYPE.user,
+    objectType: "DirectoryUser",
+  };
 }
 
 function groupResult(g: GroupRecord): SearchResult {
-  return { source: "local", identifier: g.id, identityName: g.name, displayName: g.name, email: null, domain: null, type: SEARCH_TYPE.group, objectType: "DirectoryGroup" };
+  return {
+    source: "local",
+    identifier: g.id,
+    identityName: g.name,
+    displayName: g.name,
+    email: null,
+    domain: null,
+    type: SEARCH_TYPE.group,
+    objectType: "DirectoryGroup",
+  };
 }
 
 function robotResult(r: RobotRecord): SearchResult {
-  return { source: "local", identifier: r.id, identityName: r.name, displayName: r.displayName, email: null, domain: null, type: SEARCH_TYPE.user, objectType: "DirectoryRobotUser" };
+  return {
+    source: "local",
+    identifier: r.id,
+    identityName: r.name,
+    displayName: r.displayName,
+    email: null,
+    domain: null,
+    type: SEARCH_TYPE.user,
+    objectType: "DirectoryRobotUser",
+  };
 }

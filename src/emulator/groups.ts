@@ -28,7 +28,14 @@ export class GroupOperations {
     if (this.data.groups.has(id)) throw conflict(`A group with id '${id}' already exists.`);
     this.assertNameFree(body.name);
     const members = this.members(body.directoryUserMemberIDs ?? [], "directoryUserMemberIDs");
-    const record: GroupRecord = { id, name: body.name, type: 1, creationTime: this.data.timestamp(), lastModificationTime: null, userIds: new Set(members.users) };
+    const record: GroupRecord = {
+      id,
+      name: body.name,
+      type: 1,
+      creationTime: this.data.timestamp(),
+      lastModificationTime: null,
+      userIds: new Set(members.users),
+    };
     this.data.groups.set(id, record);
     this.joinRobots(members.robots, id);
     return groupView(this.data, record, true);
@@ -44,7 +51,10 @@ export class GroupOperations {
     group.name = body.name;
     for (const u of add.users) if (!remove.has(u)) group.userIds.add(u);
     for (const u of remove) group.userIds.delete(u);
-    this.joinRobots(add.robots.filter((r) => !remove.has(r)), group.id);
+    this.joinRobots(
+      add.robots.filter((r) => !remove.has(r)),
+      group.id,
+    );
     for (const robot of this.data.robots.values()) if (remove.has(robot.id)) robot.groupIds = robot.groupIds.filter((g) => g !== group.id);
     group.lastModificationTime = this.data.timestamp();
     return groupView(this.data, group, true);
@@ -63,7 +73,9 @@ export class GroupOperations {
     const group = this.data.requireGroup(id);
     const all = [
       ...[...group.userIds].map((u) => ({ id: u, type: MEMBER_TYPE.user })),
-      ...[...this.data.robots.values()].filter((r) => r.groupIds.includes(group.id)).map((r) => ({ id: r.id, type: MEMBER_TYPE.robotAccount })),
+      ...[...this.data.robots.values()]
+        .filter((r) => r.groupIds.includes(group.id))
+        .map((r) => ({ id: r.id, type: MEMBER_TYPE.robotAccount })),
     ];
     return { totalCount: all.length, results: all.slice(skip, skip + top) };
   }

@@ -76,7 +76,10 @@ export const HANDLERS: Record<string, Handler> = {
   listRobotAccounts(ctx) {
     requirePartition(ctx, ctx.params.id, "partitionGlobalId");
     const q = optional(ctx.query, "searchTerm", "sortBy", "sortOrder");
-    return { status: 200, body: ctx.store.robots.list({ ...paging(ctx.query), ...q, sortOrder: q.sortOrder as Schemas["SortOrder"] | undefined }) };
+    return {
+      status: 200,
+      body: ctx.store.robots.list({ ...paging(ctx.query), ...q, sortOrder: q.sortOrder as Schemas["SortOrder"] | undefined }),
+    };
   },
   getRobotAccount(ctx) {
     requirePartition(ctx, ctx.params.partitionGlobalId, "partitionGlobalId");
@@ -105,7 +108,10 @@ export const HANDLERS: Record<string, Handler> = {
   listUsers(ctx) {
     requirePartition(ctx, ctx.params.partitionGlobalId, "partitionGlobalId");
     const q = optional(ctx.query, "searchTerm", "sortBy", "sortOrder");
-    return { status: 200, body: ctx.store.users.list({ ...paging(ctx.query), ...q, sortOrder: q.sortOrder as Schemas["SortOrder"] | undefined }) };
+    return {
+      status: 200,
+      body: ctx.store.users.list({ ...paging(ctx.query), ...q, sortOrder: q.sortOrder as Schemas["SortOrder"] | undefined }),
+    };
   },
   // The user id alone names the user; the organization is the one the URL and token address.
   getUser(ctx) {

@@ -8,7 +8,11 @@ export interface Page<T> {
 }
 
 /** Sorts by one value, or keeps the given (creation) order without one; `desc` reverses the whole list. */
-export function order<T extends { id: string }>(list: T[], valueOf: ((r: T) => SortValue) | undefined, direction: "asc" | "desc" | undefined): T[] {
+export function order<T extends { id: string }>(
+  list: T[],
+  valueOf: ((r: T) => SortValue) | undefined,
+  direction: "asc" | "desc" | undefined,
+): T[] {
   const out = [...list];
   if (valueOf) out.sort((a, b) => compareValues(valueOf(a), valueOf(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (direction === "desc") out.reverse();

@@ -49,7 +49,14 @@ export class RobotOperations {
     const groupIds = this.data.requireGroups(body.groupIDsToAdd ?? [], "groupIDsToAdd");
     let id = randomUUID();
     while (this.data.idTaken(id)) id = randomUUID();
-    const record: RobotRecord = { id, name: body.name, displayName: body.displayName ?? body.name, creationTime: this.data.timestamp(), lastLoginTime: null, groupIds: sortIds(unique(groupIds)) };
+    const record: RobotRecord = {
+      id,
+      name: body.name,
+      displayName: body.displayName ?? body.name,
+      creationTime: this.data.timestamp(),
+      lastLoginTime: null,
+      groupIds: sortIds(unique(groupIds)),
+    };
     this.data.robots.set(record.id, record);
     return robotView(record);
   }

@@ -10,7 +10,18 @@ type DirectoryEntity = components["schemas"]["DirectoryEntity"];
 type User = components["schemas"]["User"];
 
 /** The user fields a seeded user may add to its directory entry. */
-type SeedUserFields = "surname" | "type" | "isActive" | "invitationAccepted" | "emailConfirmed" | "creationTime" | "lastModificationTime" | "lastLoginTime" | "legacyId" | "category" | "bypassBasicAuthRestriction";
+type SeedUserFields =
+  | "surname"
+  | "type"
+  | "isActive"
+  | "invitationAccepted"
+  | "emailConfirmed"
+  | "creationTime"
+  | "lastModificationTime"
+  | "lastLoginTime"
+  | "legacyId"
+  | "category"
+  | "bypassBasicAuthRestriction";
 
 /**
  * A user: its directory entry (`identifier` is the id) plus, optionally, user fields. The first
@@ -37,7 +48,17 @@ export const DEMO_SEED_URL = new URL("./demo-seed.json", import.meta.url);
 const ref = (name: string) => ({ $ref: `${DOC_ID}#/components/schemas/${name}` });
 const userField = (name: string) => ({ $ref: `${DOC_ID}#/components/schemas/User/properties/${name}` });
 const SEED_USER_FIELDS: SeedUserFields[] = [
-  "surname", "type", "isActive", "invitationAccepted", "emailConfirmed", "creationTime", "lastModificationTime", "lastLoginTime", "legacyId", "category", "bypassBasicAuthRestriction",
+  "surname",
+  "type",
+  "isActive",
+  "invitationAccepted",
+  "emailConfirmed",
+  "creationTime",
+  "lastModificationTime",
+  "lastLoginTime",
+  "legacyId",
+  "category",
+  "bypassBasicAuthRestriction",
 ];
 
 // Reuses the contract's schemas for every field the wire also carries.
@@ -144,14 +165,18 @@ export function checkSeed(value: unknown, validator: DocumentValidator, origin: 
   const robotIds = new Set<string>();
   const userNames = new Set((seed.users ?? []).map((u) => seedUserName(u).toLowerCase()));
   for (const r of seed.robotAccounts ?? []) {
-    if (robotIds.has(r.id.toLowerCase()) || users.has(r.id.toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account id ${r.id} appears twice`);
-    if (robotNames.has(String(r.name).toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' appears twice`);
+    if (robotIds.has(r.id.toLowerCase()) || users.has(r.id.toLowerCase()))
+      throw new Error(`Seed ${origin} is invalid: robot account id ${r.id} appears twice`);
+    if (robotNames.has(String(r.name).toLowerCase()))
+      throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' appears twice`);
     // Robot accounts are identity users: their names share one namespace with user names.
-    if (userNames.has(String(r.name).toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' is also a user name`);
+    if (userNames.has(String(r.name).toLowerCase()))
+      throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' is also a user name`);
     robotIds.add(r.id.toLowerCase());
     robotNames.add(String(r.name).toLowerCase());
     for (const gid of r.groupIds ?? []) {
-      if (!groups.has(gid.toLowerCase())) throw new Error(`Seed ${origin} is invalid: robot account '${r.name}' names unknown group ${gid}`);
+      if (!groups.has(gid.toLowerCase()))
+        throw new Error(`Seed ${origin} is invalid: robot account '${r.name}' names unknown group ${gid}`);
     }
   }
   return seed;

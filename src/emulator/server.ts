@@ -11,7 +11,14 @@ import { ApiError } from "./errors.js";
 import { FaultInjector } from "./faults.js";
 import { HANDLERS } from "./handlers.js";
 import { SigningKey } from "./jwt.js";
-import { DEFAULT_ORGANIZATION, DEFAULT_RATE_LIMIT, DEMO_CLIENT, type EmulatorHandle, type EmulatorOptions, type ResponseViolation } from "./options.js";
+import {
+  DEFAULT_ORGANIZATION,
+  DEFAULT_RATE_LIMIT,
+  DEMO_CLIENT,
+  type EmulatorHandle,
+  type EmulatorOptions,
+  type ResponseViolation,
+} from "./options.js";
 import { RateLimiter } from "./rate-limit.js";
 import { empty, json, newTraceId, problem, validationProblem, type Reply } from "./responses.js";
 import { matchOperation, parseLayout } from "./router.js";
@@ -57,7 +64,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       // Last resort: the emulator must answer, never crash, whatever the request.
-      if (!res.headersSent) send(res, problem(500, "An error occurred while processing your request.", newTraceId(), { detail: String((e as Error)?.message ?? e) }));
+      if (!res.headersSent)
+        send(
+          res,
+          problem(500, "An error occurred while processing your request.", newTraceId(), { detail: String((e as Error)?.message ?? e) }),
+        );
       else res.destroy();
     });
   });
@@ -73,7 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (bodyText === undefined) return send(res, problem(413, "Payload Too Large", traceId));
 
     if (method === "GET" && requestUrl.pathname === "/") return send(res, json(200, landing()));
-    if (method === "GET" && requestUrl.pathname === "/openapi.json") return send(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: docText });
+    if (method === "GET" && requestUrl.pathname === "/openapi.json")
+      return send(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: docText });
     if (method === "GET" && (requestUrl.pathname === "/docs" || requestUrl.pathname === "/docs/")) {
       return send(res, { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: docsHtml ?? fallbackDocs() });
     }
@@ -92,7 +104,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (method !== "POST") return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: "POST" } }));
       const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
       if (mediaType !== "application/x-www-form-urlencoded") {
-        return send(res, json(400, { error: "invalid_request", error_description: "send the request as application/x-www-form-urlencoded" }, noStore()));
+        return send(
+          res,
+          json(400, { error: "invalid_request", error_description: "send the request as application/x-www-form-urlencoded" }, noStore()),
+        );
       }
       const to = { organization: org.name, partitionGlobalId: org.partitionGlobalId, issuer: url + layout.basePath };
       const result = tokens.grant(to, new URLSearchParams(bodyText), req.headers.authorization);
@@ -114,7 +129,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     if (fault === "delay") await new Promise((resolve) => setTimeout(resolve, faults!.delayMs));
-    if (fault === "429") return reply(problem(429, "Too Many Requests", traceId, { detail: "Injected fault.", headers: { "retry-after": "1" } }));
+    if (fault === "429")
+      return reply(problem(429, "Too Many Requests", traceId, { detail: "Injected fault.", headers: { "retry-after": "1" } }));
     if (fault === "500") return reply(problem(500, "An error occurred while processing your request.", traceId));
     if (fault === "503") return reply(problem(503, "Service Unavailable", traceId, { headers: { "retry-after": "1" } }));
 
@@ -140,13 +156,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return reply(problem(415, "Unsupported Media Type", traceId, { detail: "Send the body as application/json." }));
       }
     }
-    const checked = validator.validateRequest(op, { params: match.params, query: requestUrl.searchParams, bodyText: op.bodySchemaPointer ? bodyText : undefined });
+    const checked = validator.validateRequest(op, {
+      params: match.params,
+      query: requestUrl.searchParams,
+      bodyText: op.bodySchemaPointer ? bodyText : undefined,
+    });
     if (!checked.ok) return reply(validationProblem(renameIdField(op, checked.errors), traceId));
 
     try {
       const handler = HANDLERS[op.operationId];
-      if (!handler) return reply(problem(500, "An error occurred while processing your request.", traceId, { detail: `No behaviour for ${op.operationId}` }));
-      const result = handler({ store: org.store, partitionGlobalId: org.partitionGlobalId, params: checked.params, query: checked.query, body: checked.body });
+      if (!handler)
+        return reply(
+          problem(500, "An error occurred while processing your request.", traceId, { detail: `No behaviour for ${op.operationId}` }),
+        );
+      const result = handler({
+        store: org.store,
+        partitionGlobalId: org.partitionGlobalId,
+        params: checked.params,
+        query: checked.query,
+        body: checked.body,
+      });
       return reply(result.body === undefined ? empty(result.status) : json(result.status, result.body));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -159,8 +188,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function send(res: ServerResponse, r: Reply, op?: OperationSpec, method?: string, path?: string): void {
     if (op && options.validateResponses) {
       const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
-      const problems = validator.validateResponse(op, { status: r.status, contentType: headers["content-type"], headers, bodyText: r.body });
-      if (problems.length > 0) violations.push({ method: method ?? "", path: path ?? "", operationId: op.operationId, status: r.status, problems });
+      const problems = validator.validateResponse(op, {
+        status: r.status,
+        contentType: headers["content-type"],
+        headers,
+        bodyText: r.body,
+      });
+      if (problems.length > 0)
+        violations.push({ method: method ?? "", path: path ?? "", operationId: op.operationId, status: r.status, problems });
     }
     res.writeHead(r.status, { ...r.headers, "content-length": String(Buffer.byteLength(r.body)) });
     res.end(r.body);
@@ -182,7 +217,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      reject(new Error(e.code === "EADDRINUSE" ? `Port ${options.port} on ${host} is already in use` : `Cannot listen on ${host}:${options.port ?? 0}: ${e.message}`));
+      reject(
+        new Error(
+          e.code === "EADDRINUSE"
+            ? `Port ${options.port} on ${host} is already in use`
+            : `Cannot listen on ${host}:${options.port ?? 0}: ${e.message}`,
+        ),
+      );
     };
     const host = options.host ?? "127.0.0.1";
     server.once("error", onError);

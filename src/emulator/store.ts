@@ -27,7 +27,11 @@ export class OrganizationStore {
   }
 
   /** A copy of everything; users show both as directory entities and as users. */
-  snapshot(): { users: Array<Schemas["DirectoryEntity"] & Schemas["User"]>; groups: Schemas["Group"][]; robotAccounts: Schemas["RobotAccount"][] } {
+  snapshot(): {
+    users: Array<Schemas["DirectoryEntity"] & Schemas["User"]>;
+    groups: Schemas["Group"][];
+    robotAccounts: Schemas["RobotAccount"][];
+  } {
     return structuredClone({
       users: [...this.data.users.values()].map((u) => ({ ...directoryUserView(u), ...userView(this.data, u) })),
       groups: [...this.data.groups.values()].map((g) => groupView(this.data, g, true)),

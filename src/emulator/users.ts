@@ -42,7 +42,13 @@ const SORTABLE: Record<string, (u: UserRecord) => SortValue> = {
 };
 
 /** `searchTerm` matches anywhere in these, ignoring case (live: "contains" per UiPath's SDK, fields unconfirmed). */
-const SEARCHED: Array<(u: UserRecord) => string | null> = [(u) => u.userName, (u) => u.email, (u) => u.name, (u) => u.surname, (u) => u.displayName];
+const SEARCHED: Array<(u: UserRecord) => string | null> = [
+  (u) => u.userName,
+  (u) => u.email,
+  (u) => u.name,
+  (u) => u.surname,
+  (u) => u.displayName,
+];
 
 /**
  * An accepted invitation link: the portal's accept page naming this organization. The host is not
@@ -118,7 +124,13 @@ export class UserOperations {
       if (this.data.userByEmail(entry.email)) return failed(emailTakenMessage(entry.email));
       const nameError = userNameErrors(this.data, entry.email)[0];
       if (nameError) return failed(nameError.description);
-      const record = this.newRecord({ userName: entry.email, email: entry.email, name: entry.name ?? null, surname: entry.surname ?? null, invitationAccepted: false });
+      const record = this.newRecord({
+        userName: entry.email,
+        email: entry.email,
+        name: entry.name ?? null,
+        surname: entry.surname ?? null,
+        invitationAccepted: false,
+      });
       this.add(record, groups[i]!);
       return { email: entry.email, id: record.id, errorMsg: null, success: true };
     });
@@ -138,7 +150,8 @@ export class UserOperations {
     if (body.surname !== null && body.surname !== undefined) user.surname = body.surname;
     if (body.displayName !== null && body.displayName !== undefined) user.displayName = body.displayName;
     if (body.isActive !== null && body.isActive !== undefined) user.isActive = body.isActive;
-    if (body.bypassBasicAuthRestriction !== null && body.bypassBasicAuthRestriction !== undefined) user.bypassBasicAuthRestriction = body.bypassBasicAuthRestriction;
+    if (body.bypassBasicAuthRestriction !== null && body.bypassBasicAuthRestriction !== undefined)
+      user.bypassBasicAuthRestriction = body.bypassBasicAuthRestriction;
     if (body.invitationAccepted !== null && body.invitationAccepted !== undefined) user.invitationAccepted = body.invitationAccepted;
     this.updateAttributes(user, body.extensionUserAttributesToAddOrUpdate ?? {}, body.extensionUserAttributesToRemove ?? []);
     for (const groupId of add) this.data.groups.get(groupId)!.userIds.add(user.id);
@@ -196,7 +209,9 @@ export class UserOperations {
     if (Object.keys(set).length === 0 && remove.length === 0) return;
     // A Map, so that a key such as "__proto__" is kept as data.
     const current = user.directory.extensionUserAttributes;
-    const attributes = new Map<string, string>(current && typeof current === "object" ? Object.entries(current as Record<string, string>) : []);
+    const attributes = new Map<string, string>(
+      current && typeof current === "object" ? Object.entries(current as Record<string, string>) : [],
+    );
     for (const [k, v] of Object.entries(set)) attributes.set(k, v);
     for (const k of remove) attributes.delete(k);
     user.directory.extensionUserAttributes = Object.fromEntries(attributes);

@@ -18,8 +18,7 @@ export interface RequestInput {
 }
 
 export type RequestValidation =
-  | { ok: true; params: Record<string, unknown>; query: Record<string, unknown>; body: unknown }
-  | { ok: false; errors: FieldErrors };
+  { ok: true; params: Record<string, unknown>; query: Record<string, unknown>; body: unknown } | { ok: false; errors: FieldErrors };
 
 export interface ResponseInput {
   status: number;
@@ -73,7 +72,10 @@ export class DocumentValidator {
           continue;
         }
         const items = (p.schema.items ?? {}) as JsonObject;
-        const problems = this.check(p.schemaPointer, raws.map((r) => coerce(r, items)));
+        const problems = this.check(
+          p.schemaPointer,
+          raws.map((r) => coerce(r, items)),
+        );
         if (problems.length > 0) {
           const bad = raws[Number(problems[0]!.instancePath.split("/")[1])] ?? raws.join(",");
           addError(errors, p.name, parameterMessage(p, bad, problems));
@@ -82,7 +84,7 @@ export class DocumentValidator {
         }
         continue;
       }
-      const raw = p.in === "path" ? input.params[p.name] : input.query.get(p.name) ?? undefined;
+      const raw = p.in === "path" ? input.params[p.name] : (input.query.get(p.name) ?? undefined);
       if (raw === undefined) {
         if (p.required) addError(errors, p.name, `The ${p.name} field is required.`);
         else if (p.schema.default !== undefined) target[p.name] = p.schema.default;
@@ -209,9 +211,11 @@ function bodyMessage(e: ErrorObject): [string, string] {
     case "minLength":
     case "maxLength":
       // A schema may say how the service words its own format errors (`x-error-message`).
-      if ((e.keyword === "format" || e.keyword === "pattern") && typeof schema["x-error-message"] === "string") return [field, schema["x-error-message"]];
+      if ((e.keyword === "format" || e.keyword === "pattern") && typeof schema["x-error-message"] === "string")
+        return [field, schema["x-error-message"]];
       if (schema.format === "uuid") return [field, `The JSON value could not be converted to System.Guid. Path: ${field}.`];
-      if (e.keyword === "minLength") return [field, `The field ${field} must have at least ${String((e.params as { limit?: number }).limit)} characters.`];
+      if (e.keyword === "minLength")
+        return [field, `The field ${field} must have at least ${String((e.params as { limit?: number }).limit)} characters.`];
       return [field, `The value at ${field} ${e.message ?? "is invalid"}.`];
     case "type":
       return [field, `The JSON value could not be converted to ${String((e.params as { type?: unknown }).type)}. Path: ${field}.`];

@@ -64,5 +64,12 @@ export function groupView(data: OrganizationData, g: GroupRecord, withMembers: b
 }
 
 export function robotView(r: RobotRecord): Schemas["RobotAccount"] {
-  return { id: r.id, name: r.name, displayName: r.displayName, creationTime: r.creationTime, lastLoginTime: r.lastLoginTime, groupIds: [...r.groupIds] };
+  return {
+    id: r.id,
+    name: r.name,
+    displayName: r.displayName,
+    creationTime: r.creationTime,
+    lastLoginTime: r.lastLoginTime,
+    groupIds: [...r.groupIds],
+  };
 }

@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, IdentityApiError } from "../../src/client/index.js";
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  GRYFFINDORS,
-  ORG,
-  clientFor,
-  gryffindors,
-  startIdentity,
-} from "./helpers/identity.js";
+import { CLIENT_ID, CLIENT_SECRET, GRYFFINDORS, ORG, clientFor, gryffindors, startIdentity } from "./helpers/identity.js";
 import { send, startServer, serverPool } from "../helpers/http-server.js";
 
 const servers = serverPool();
@@ -113,7 +105,9 @@ describe("client credentials", () => {
         return true;
       },
     });
-    const error = (await clientFor(server).groups.get(GRYFFINDORS).catch((e: unknown) => e)) as IdentityApiError;
+    const error = (await clientFor(server)
+      .groups.get(GRYFFINDORS)
+      .catch((e: unknown) => e)) as IdentityApiError;
     expect(error).toMatchObject({ kind: "unauthorized", status: 400, method: "POST", path: "/hogwarts/identity_/connect/token" });
     expect(error.message).toContain("invalid_client");
     expect(server.apiRequests).toHaveLength(0);
@@ -126,7 +120,9 @@ describe("client credentials", () => {
         return true;
       },
     });
-    const error = await clientFor(server).groups.get(GRYFFINDORS).catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .groups.get(GRYFFINDORS)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "forbidden", status: 400 });
   });
 
@@ -149,7 +145,9 @@ describe("client credentials", () => {
         return true;
       },
     });
-    const error = await clientFor(server).groups.get(GRYFFINDORS).catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .groups.get(GRYFFINDORS)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "server", message: expect.stringContaining("no access_token") });
   });
 });

@@ -53,9 +53,7 @@ describe("every error shape from the reference becomes an IdentityApiError", () 
       traceId: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
       attempts: 1,
     });
-    expect(error.serverMessage).toBe(
-      "One or more validation errors occurred.; partitionGlobalId: The value 'magic-7' is not valid.",
-    );
+    expect(error.serverMessage).toBe("One or more validation errors occurred.; partitionGlobalId: The value 'magic-7' is not valid.");
     expect(error.message).toBe(`GET ${groupPath} failed with 400 Bad Request: ${error.serverMessage}`);
   });
 
@@ -103,7 +101,11 @@ describe("every error shape from the reference becomes an IdentityApiError", () 
 
   it("a plain-text body", async () => {
     const error = await failWith((res) => send(res, 502, "upstream connect error or disconnect/reset before headers"));
-    expect(error).toMatchObject({ kind: "server", status: 502, serverMessage: "upstream connect error or disconnect/reset before headers" });
+    expect(error).toMatchObject({
+      kind: "server",
+      status: 502,
+      serverMessage: "upstream connect error or disconnect/reset before headers",
+    });
   });
 
   it("an HTML error page is summarised, not dumped", async () => {
@@ -118,9 +120,7 @@ describe("every error shape from the reference becomes an IdentityApiError", () 
   });
 
   it("404 ProblemDetails, with the request id from x-request-id", async () => {
-    const error = await failWith((res) =>
-      send(res, 404, { title: "Not Found", status: 404 }, { "x-request-id": "req-7f3a" }),
-    );
+    const error = await failWith((res) => send(res, 404, { title: "Not Found", status: 404 }, { "x-request-id": "req-7f3a" }));
     expect(error).toMatchObject({ kind: "not_found", status: 404, serverMessage: "Not Found", requestId: "req-7f3a" });
   });
 
@@ -137,9 +137,7 @@ describe("every error shape from the reference becomes an IdentityApiError", () 
   });
 
   it("500 with the trace id from a traceparent header when the body has none", async () => {
-    const error = await failWith((res) =>
-      send(res, 500, "", { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }),
-    );
+    const error = await failWith((res) => send(res, 500, "", { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }));
     expect(error).toMatchObject({ kind: "server", traceId: "0af7651916cd43dd8448eb211c80319c" });
   });
 

@@ -22,14 +22,17 @@ afterEach(async () => {
 
 /** A look-alike whose token endpoint issues JWTs with these claims. */
 async function identityIssuing(claims: Record<string, unknown>) {
-  server = await startIdentity((req, res) => send(res, 200, req.apiPath.endsWith("/Members") ? { totalCount: 0, results: [] } : [gryffindors]), {
-    tokenHandler: (req, res, n) => {
-      const token = jwt({ ...claims, jti: String(n) });
-      server!.issued.push(token);
-      send(res, 200, { access_token: token, token_type: "Bearer", expires_in: 3600 });
-      return true;
+  server = await startIdentity(
+    (req, res) => send(res, 200, req.apiPath.endsWith("/Members") ? { totalCount: 0, results: [] } : [gryffindors]),
+    {
+      tokenHandler: (req, res, n) => {
+        const token = jwt({ ...claims, jti: String(n) });
+        server!.issued.push(token);
+        send(res, 200, { access_token: token, token_type: "Bearer", expires_in: 3600 });
+        return true;
+      },
     },
-  });
+  );
   return server;
 }
 
@@ -76,9 +79,13 @@ describe("the organization from the token", () => {
 
   it("says clearly when the token names no organization", async () => {
     const s = await identityIssuing({});
-    const error = await clientWith(s).robotAccounts.listPage().catch((e: unknown) => e);
+    const error = await clientWith(s)
+      .robotAccounts.listPage()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdentityInputError);
-    expect((error as Error).message).toMatch(/^partitionGlobalId is missing and the access token does not name an organization \(no prt_id claim/);
+    expect((error as Error).message).toMatch(
+      /^partitionGlobalId is missing and the access token does not name an organization \(no prt_id claim/,
+    );
     expect(s.apiRequests).toHaveLength(0);
   });
 

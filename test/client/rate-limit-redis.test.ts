@@ -4,7 +4,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { inspect } from "node:util";
 import { createClient } from "redis";
-import { createIdentityClient, IdentityApiError, IdentityInputError, type RateLimitOptions, type RedisStatusEvent } from "../../src/client/index.js";
+import {
+  createIdentityClient,
+  IdentityApiError,
+  IdentityInputError,
+  type RateLimitOptions,
+  type RedisStatusEvent,
+} from "../../src/client/index.js";
 import { createRedisRateLimiter, defaultRateLimitKey, REDIS_KEY_PREFIX, type RedisRateLimiter } from "../../src/client/rate-limit-redis.js";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle, type SeedData } from "../../src/emulator/index.js";
 import { ORG } from "../fixtures/walkthrough.js";
@@ -184,7 +190,11 @@ describe("one budget shared through Redis", () => {
     await clientOf(e, joined, record).robotAccounts.update(robotId(1), { displayName: "a" });
     await clientOf(e, joined, record).robotAccounts.update(robotId(2), { displayName: "b" });
     await clientOf(e, joined, record, "durmstrang", OTHER_ORG).robotAccounts.update(robotId(1), { displayName: "c" });
-    const waiting = clientOf(e, joined, record, "durmstrang", OTHER_ORG).robotAccounts.update(robotId(2), { displayName: "d" }, { signal: abortAfter(300) });
+    const waiting = clientOf(e, joined, record, "durmstrang", OTHER_ORG).robotAccounts.update(
+      robotId(2),
+      { displayName: "d" },
+      { signal: abortAfter(300) },
+    );
     await expect(waiting).rejects.toMatchObject({ kind: "aborted" });
     expect(await inspector.zCard(`${REDIS_KEY_PREFIX}acme:PUT`)).toBe(3);
   });
@@ -265,13 +275,7 @@ describe("when Redis cannot be reached", () => {
   const password = "s3cr3t-redis-Pa55word";
 
   function messages(events: RedisStatusEvent[], error: unknown): string[] {
-    return [
-      ...events.map((ev) => JSON.stringify(ev)),
-      String(error),
-      inspect(error),
-      JSON.stringify(error),
-      (error as Error).stack ?? "",
-    ];
+    return [...events.map((ev) => JSON.stringify(ev)), String(error), inspect(error), JSON.stringify(error), (error as Error).stack ?? ""];
   }
 
   it("calls wait up to redisWaitMs, then fail with kind network naming Redis but not its password; nothing is sent", async () => {
@@ -281,7 +285,12 @@ describe("when Redis cannot be reached", () => {
     const record: Recorder = { sends: [], tooMany: 0 };
     const pm = clientOf(
       e,
-      { redis: `redis://alice:${password}@127.0.0.1:${port}/2`, redisWaitMs: 400, onRedisStatus: (ev) => events.push(ev), budgets: { PUT: 5 } },
+      {
+        redis: `redis://alice:${password}@127.0.0.1:${port}/2`,
+        redisWaitMs: 400,
+        onRedisStatus: (ev) => events.push(ev),
+        budgets: { PUT: 5 },
+      },
       record,
     );
     const started = Date.now();
@@ -289,7 +298,9 @@ describe("when Redis cannot be reached", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(error).toBeInstanceOf(IdentityApiError);
     expect(error).toMatchObject({ kind: "network", method: "PUT" });
-    expect((error as Error).message).toContain(`Redis at redis://127.0.0.1:${port}/2, which holds the shared rate-limit budget, has been unreachable`);
+    expect((error as Error).message).toContain(
+      `Redis at redis://127.0.0.1:${port}/2, which holds the shared rate-limit budget, has been unreachable`,
+    );
     expect((error as Error).message).toContain("ECONNREFUSED");
     expect(events).toEqual([
       expect.objectContaining({ status: "unavailable", redis: `redis://127.0.0.1:${port}/2`, key: defaultRateLimitKey(e.baseUrl(), ORG) }),
@@ -311,13 +322,18 @@ describe("when Redis cannot be reached", () => {
     // watch the call instead (Node itself prints it to stderr).
     const emitWarning = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
     cleanup.push(() => emitWarning.mockRestore());
-    const l = createRedisRateLimiter({ redis: `redis://:${password}@127.0.0.1:${await freePort()}`, redisWaitMs: 100, budgets: { PUT: 5 } }, () => "k");
+    const l = createRedisRateLimiter(
+      { redis: `redis://:${password}@127.0.0.1:${await freePort()}`, redisWaitMs: 100, budgets: { PUT: 5 } },
+      () => "k",
+    );
     await expect(l.acquire("PUT")).rejects.toMatchObject({ kind: "network" });
     await expect(l.acquire("PUT")).rejects.toMatchObject({ kind: "network" });
     expect(emitWarning).toHaveBeenCalledTimes(1);
     const [text, options] = emitWarning.mock.calls[0] as [string, { code: string }];
     expect(options).toEqual({ code: "UIPATH_IDENTITY_REDIS_UNAVAILABLE" });
-    expect(text).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+, which holds the shared rate-limit budget, is unreachable \(.*ECONNREFUSED.*\)\. Calls wait up to 100 ms/);
+    expect(text).toMatch(
+      /^Redis at redis:\/\/127\.0\.0\.1:\d+, which holds the shared rate-limit budget, is unreachable \(.*ECONNREFUSED.*\)\. Calls wait up to 100 ms/,
+    );
     expect(text).not.toContain(password);
   });
 
@@ -359,7 +375,13 @@ describe("when Redis cannot be reached", () => {
     const e = await emulator(windowMs, 10, 40);
     const record: Recorder = { sends: [], tooMany: 0 };
     const events: RedisStatusEvent[] = [];
-    const options = { redis: server.url, windowMs, marginMs: 300, budgets: { PUT: 10 }, onRedisStatus: (ev: RedisStatusEvent) => events.push(ev) };
+    const options = {
+      redis: server.url,
+      windowMs,
+      marginMs: 300,
+      budgets: { PUT: 10 },
+      onRedisStatus: (ev: RedisStatusEvent) => events.push(ev),
+    };
     const a = clientOf(e, options, record);
     const b = clientOf(e, options, record);
     // Each books once first: a process with no booking at all before the restart could not tell
@@ -425,7 +447,11 @@ describe("when Redis cannot be reached", () => {
 
   it("a URL that is not redis:// is refused when the client is created, without echoing it", () => {
     const create = (redisUrl: string) => () =>
-      createIdentityClient({ baseUrl: "http://127.0.0.1:1/o/identity_", credentials: { accessToken: "t0ken-value" }, rateLimit: { redis: redisUrl } });
+      createIdentityClient({
+        baseUrl: "http://127.0.0.1:1/o/identity_",
+        credentials: { accessToken: "t0ken-value" },
+        rateLimit: { redis: redisUrl },
+      });
     for (const bad of [`http://bob:${password}@example.com`, "localhost:6379", ""]) {
       expect(create(bad)).toThrow(IdentityInputError);
       try {

@@ -38,9 +38,14 @@ describe("regressions", () => {
     let token = "";
     const server = await identity((req, res) => {
       token = req.token ?? "";
-      send(res, 400, { title: "One or more validation errors occurred.", errors: { client_secret: [`bad s3cr3t-Expecto-Patronum-4f9a / ${token}`] } });
+      send(res, 400, {
+        title: "One or more validation errors occurred.",
+        errors: { client_secret: [`bad s3cr3t-Expecto-Patronum-4f9a / ${token}`] },
+      });
     });
-    const error = await clientFor(server).robotAccounts.get(ROBY).catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .robotAccounts.get(ROBY)
+      .catch((e: unknown) => e);
     const seen = `${JSON.stringify(error)} ${inspect(error, { depth: 8 })}`;
     expect(token).not.toBe("");
     expect(seen).not.toContain("s3cr3t-Expecto-Patronum-4f9a");
@@ -55,7 +60,9 @@ describe("regressions", () => {
       send(res, 403, { errorMessage: "no" }, { "x-debug-token": token });
     });
     const events: string[] = [];
-    await clientFor(server, { onResponse: (e) => events.push(JSON.stringify(e)) }).robotAccounts.get(ROBY).catch(() => undefined);
+    await clientFor(server, { onResponse: (e) => events.push(JSON.stringify(e)) })
+      .robotAccounts.get(ROBY)
+      .catch(() => undefined);
     expect(events.length).toBeGreaterThan(0);
     expect(events.join("\n")).not.toContain(token);
     expect(events.join("\n")).toContain("[REDACTED]");

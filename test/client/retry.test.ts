@@ -1,7 +1,18 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, type RetryLogEvent } from "../../src/client/index.js";
 import { DEFAULT_RETRY, backoffDelay, decideRetry, type RetryPolicy } from "../../src/client/retry.js";
-import { GRYFFINDORS, ORG, ROBY, clientFor, failure, gryffindors, roby, startIdentity, type ApiHandler, type FakeIdentity } from "./helpers/identity.js";
+import {
+  GRYFFINDORS,
+  ORG,
+  ROBY,
+  clientFor,
+  failure,
+  gryffindors,
+  roby,
+  startIdentity,
+  type ApiHandler,
+  type FakeIdentity,
+} from "./helpers/identity.js";
 import { closedPort, reset, send } from "../helpers/http-server.js";
 
 let server: FakeIdentity | undefined;
@@ -19,7 +30,9 @@ async function scripted(script: (n: number, ...rest: Parameters<ApiHandler>) => 
 
 describe("retries", () => {
   it("a 429 is retried after the Retry-After seconds", async () => {
-    const s = await scripted((n, req, res) => (n === 1 ? send(res, 429, { title: "Too Many Requests" }, { "retry-after": "1" }) : send(res, 200, gryffindors)));
+    const s = await scripted((n, req, res) =>
+      n === 1 ? send(res, 429, { title: "Too Many Requests" }, { "retry-after": "1" }) : send(res, 200, gryffindors),
+    );
     const retries: RetryLogEvent[] = [];
     const group = await clientFor(s, { onRetry: (e) => retries.push(e) }).groups.get(GRYFFINDORS);
     expect(group.id).toBe(GRYFFINDORS);

@@ -29,18 +29,20 @@ describe("secrets never leak", () => {
       },
     });
     servers.add(server);
-    const error = await clientFor(server).groups.list().catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .groups.list()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "unauthorized" });
     expect((error as IdentityApiError).message).toContain("client secret '[REDACTED]' is wrong");
     expectClean(error, [CLIENT_SECRET]);
   });
 
   it("an API error that echoes the Authorization header: the token is scrubbed", async () => {
-    const server = await startIdentity((req, res) =>
-      send(res, 400, { title: "Bad", detail: `you sent ${req.headers.authorization}` }),
-    );
+    const server = await startIdentity((req, res) => send(res, 400, { title: "Bad", detail: `you sent ${req.headers.authorization}` }));
     servers.add(server);
-    const error = await clientFor(server).groups.list().catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .groups.list()
+      .catch((e: unknown) => e);
     const token = server.issued[0] as string;
     expect((error as IdentityApiError).serverMessage).toBe("Bad; you sent Bearer [REDACTED]");
     expectClean(error, [token, CLIENT_SECRET]);

@@ -4,7 +4,18 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { IdentityInputError } from "../../src/client/index.js";
 import { BufferedResponse } from "../../src/client/buffered-response.js";
 import { Deadlines, DeadlineError } from "../../src/client/deadlines.js";
-import { CLIENT_SECRET, GRYFFINDORS, ORG, ROBY, clientFor, failure, gryffindors, roby, startIdentity, type ApiHandler } from "./helpers/identity.js";
+import {
+  CLIENT_SECRET,
+  GRYFFINDORS,
+  ORG,
+  ROBY,
+  clientFor,
+  failure,
+  gryffindors,
+  roby,
+  startIdentity,
+  type ApiHandler,
+} from "./helpers/identity.js";
 import { send, serverPool } from "../helpers/http-server.js";
 
 const servers = serverPool();
@@ -201,7 +212,11 @@ describe("a buffered response", () => {
     expect(plain.headers.get("content-length")).toBe("5");
     expect(plain.headers.get("x-id")).toBe("1");
     const gzipped = new BufferedResponse(from({ "content-encoding": "gzip", "content-length": "25", "x-id": "2" }), bytes("hello"));
-    expect([gzipped.headers.get("content-encoding"), gzipped.headers.get("content-length"), gzipped.headers.get("x-id")]).toEqual([null, "5", "2"]);
+    expect([gzipped.headers.get("content-encoding"), gzipped.headers.get("content-length"), gzipped.headers.get("x-id")]).toEqual([
+      null,
+      "5",
+      "2",
+    ]);
     const chunked = new BufferedResponse(from({ "transfer-encoding": "chunked" }), bytes("hello"));
     expect([chunked.headers.get("transfer-encoding"), chunked.headers.get("content-length")]).toEqual([null, "5"]);
   });

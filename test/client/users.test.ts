@@ -107,7 +107,12 @@ describe("users: writes", () => {
         send(res, 200, ok);
       } else send(res, 200, user({ id: String(created?.id), userName: "cedric.diggory@hogwarts.example" }));
     });
-    const cedric = await pm.users.create({ email: "cedric.diggory@hogwarts.example", name: "Cedric", surname: "Diggory", groupIds: [GRYFFINDORS] });
+    const cedric = await pm.users.create({
+      email: "cedric.diggory@hogwarts.example",
+      name: "Cedric",
+      surname: "Diggory",
+      groupIds: [GRYFFINDORS],
+    });
     expect(created).toEqual({
       id: cedric.id,
       partitionGlobalId: ORG,
@@ -138,7 +143,9 @@ describe("users: writes", () => {
 
   it("create: a refusal throws with the identity codes, whatever the status", async () => {
     for (const status of [400, 200]) {
-      const { pm } = await withApi((req, res) => send(res, status, refused("DuplicateEmail", "Email 'ron.weasley@hogwarts.example' is already taken.")));
+      const { pm } = await withApi((req, res) =>
+        send(res, status, refused("DuplicateEmail", "Email 'ron.weasley@hogwarts.example' is already taken.")),
+      );
       const error = (await pm.users.create({ email: "ron.weasley@hogwarts.example" }).catch((e: unknown) => e)) as IdentityApiError;
       expect(error).toBeInstanceOf(IdentityApiError);
       expect(error).toMatchObject({ kind: "validation", status, errorCodes: ["DuplicateEmail"] });
@@ -200,7 +207,13 @@ describe("users: writes", () => {
 
   it("createMany: nothing to create sends nothing; a refusal names every code", async () => {
     const { pm, server } = await withApi((req, res) =>
-      send(res, 400, { succeeded: false, errors: [{ code: "DuplicateUserName", description: "taken" }, { code: "InvalidUserName", description: "bad" }] }),
+      send(res, 400, {
+        succeeded: false,
+        errors: [
+          { code: "DuplicateUserName", description: "taken" },
+          { code: "InvalidUserName", description: "bad" },
+        ],
+      }),
     );
     expect(await pm.users.createMany({ users: [] })).toEqual([]);
     expect(server.apiRequests).toHaveLength(0);
@@ -216,7 +229,12 @@ describe("users: writes", () => {
         result: ok,
         users: [
           { email: "dean.thomas@hogwarts.example", id: RON, errorMsg: null, success: true },
-          { email: "seamus@hogwarts.example", id: "00000000-0000-0000-0000-000000000000", errorMsg: "Redirect URL is not valid", success: false },
+          {
+            email: "seamus@hogwarts.example",
+            id: "00000000-0000-0000-0000-000000000000",
+            errorMsg: "Redirect URL is not valid",
+            success: false,
+          },
         ],
       });
     });
@@ -241,14 +259,22 @@ describe("users: writes", () => {
       body = req.json();
       send(res, 200, (body as { email?: string }).email ? refused("DuplicateEmail", "taken") : ok);
     });
-    await pm.users.update(RON, { displayName: "Ron B. Weasley", addToGroupIds: [ALUMNI], removeFromGroupIds: [GRYFFINDORS], setAttributes: { house: "Gryffindor" } });
+    await pm.users.update(RON, {
+      displayName: "Ron B. Weasley",
+      addToGroupIds: [ALUMNI],
+      removeFromGroupIds: [GRYFFINDORS],
+      setAttributes: { house: "Gryffindor" },
+    });
     expect(body).toEqual({
       displayName: "Ron B. Weasley",
       groupIDsToAdd: [ALUMNI],
       groupIDsToRemove: [GRYFFINDORS],
       extensionUserAttributesToAddOrUpdate: { house: "Gryffindor" },
     });
-    await expect(pm.users.update(RON, { email: "harry.potter@hogwarts.example" })).rejects.toMatchObject({ kind: "validation", errorCodes: ["DuplicateEmail"] });
+    await expect(pm.users.update(RON, { email: "harry.potter@hogwarts.example" })).rejects.toMatchObject({
+      kind: "validation",
+      errorCodes: ["DuplicateEmail"],
+    });
   });
 
   it("delete and deleteMany: the ids' casing the service uses; an empty list sends nothing", async () => {
@@ -278,14 +304,22 @@ describe("directory", () => {
 
   it("resolve: one POST for all names; every name a key, undefined when not found", async () => {
     const ron = { objectType: "DirectoryUser", identifier: RON, name: "Ron", email: "ron.weasley@hogwarts.example" };
-    const { pm, server } = await withApi((req, res) => send(res, 200, { "ron.weasley@hogwarts.example": ron, "nobody@hogwarts.example": null }));
-    const found = await pm.directory.resolve(["ron.weasley@hogwarts.example", "nobody@hogwarts.example", "ron.weasley@hogwarts.example"], "user");
+    const { pm, server } = await withApi((req, res) =>
+      send(res, 200, { "ron.weasley@hogwarts.example": ron, "nobody@hogwarts.example": null }),
+    );
+    const found = await pm.directory.resolve(
+      ["ron.weasley@hogwarts.example", "nobody@hogwarts.example", "ron.weasley@hogwarts.example"],
+      "user",
+    );
     expect([...found]).toEqual([
       ["ron.weasley@hogwarts.example", ron],
       ["nobody@hogwarts.example", undefined],
     ]);
     expect(server.apiRequests[0]?.apiPath).toBe(`/api/Directory/BulkResolveByName/${ORG}`);
-    expect(server.apiRequests[0]?.json()).toEqual({ entityNames: ["ron.weasley@hogwarts.example", "nobody@hogwarts.example"], entityType: "user" });
+    expect(server.apiRequests[0]?.json()).toEqual({
+      entityNames: ["ron.weasley@hogwarts.example", "nobody@hogwarts.example"],
+      entityType: "user",
+    });
     expect(await pm.directory.resolve([], "group")).toEqual(new Map());
     expect(server.apiRequests).toHaveLength(1);
   });

@@ -89,8 +89,7 @@ describe("bad input is refused before any request", () => {
 
 describe("client options", () => {
   const credentials = { accessToken: "t0ken" };
-  const make = (options: Partial<Parameters<typeof createIdentityClient>[0]>) => () =>
-    createIdentityClient({ credentials, ...options });
+  const make = (options: Partial<Parameters<typeof createIdentityClient>[0]>) => () => createIdentityClient({ credentials, ...options });
 
   it("Automation Cloud: organization (and region) make the organization-level URL", () => {
     expect(createIdentityClient({ organization: "acme", credentials }).baseUrl).toBe("https://cloud.uipath.com/acme/identity_");
@@ -129,8 +128,6 @@ describe("client options", () => {
     expect(make({ organization: "acme", timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(make({ organization: "acme", retry: { maxAttempts: 0 } })).toThrow(/maxAttempts/);
     expect(make({ organization: "acme", rateLimit: { budgets: { GET: 0 } } })).toThrow(/budgets.GET/);
-    expect(() =>
-      createIdentityClient({ organization: "acme", credentials: { clientId: "id", clientSecret: "" } }),
-    ).toThrow(/clientSecret/);
+    expect(() => createIdentityClient({ organization: "acme", credentials: { clientId: "id", clientSecret: "" } })).toThrow(/clientSecret/);
   });
 });

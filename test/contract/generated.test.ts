@@ -1,18 +1,18 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, "../..");
 const copies: string[] = [];
 afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 async function check(cwd: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run('node', ['scripts/generate.mjs', '--check'], { cwd });
+    const { stdout, stderr } = await run("node", ["scripts/generate.mjs", "--check"], { cwd });
     return { code: 0, output: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -20,25 +20,25 @@ async function check(cwd: string): Promise<{ code: number; output: string }> {
   }
 }
 
-describe('generated/', () => {
-  it('is up to date with openapi/', async () => {
+describe("generated/", () => {
+  it("is up to date with openapi/", async () => {
     const result = await check(root);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.output).toContain('generated/ is up to date.');
+    expect(result.output).toContain("generated/ is up to date.");
   });
 
-  it('is reported stale after a change to openapi/ that was not regenerated', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'identity-gen-check-'));
+  it("is reported stale after a change to openapi/ that was not regenerated", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "identity-gen-check-"));
     copies.push(dir);
-    for (const entry of ['openapi', 'scripts', 'generated', 'redocly.yaml', 'package.json']) {
+    for (const entry of ["openapi", "scripts", "generated", "redocly.yaml", "package.json"]) {
       cpSync(join(root, entry), join(dir, entry), { recursive: true });
     }
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-    const file = join(dir, 'openapi/components/schemas/RobotAccount.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('The friendly name shown in the portal.', 'Changed.'));
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+    const file = join(dir, "openapi/components/schemas/RobotAccount.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("The friendly name shown in the portal.", "Changed."));
 
     const result = await check(dir);
     expect(result.code).toBe(1);
-    expect(result.output).toContain('generated/ is stale (openapi.json, schema.d.ts)');
+    expect(result.output).toContain("generated/ is stale (openapi.json, schema.d.ts)");
   });
 });

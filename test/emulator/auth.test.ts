@@ -85,7 +85,11 @@ describe("token endpoint", () => {
   });
 
   it("refuses a body that is not a form", async () => {
-    const res = await fetch(tokenUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(form(READER)) });
+    const res = await fetch(tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(form(READER)),
+    });
     expect(res.status).toBe(400);
     expect((await res.json()) as unknown).toMatchObject({ error: "invalid_request" });
   });
@@ -131,7 +135,9 @@ describe("API authorization", () => {
     const res = await call(base, "GET", listGroups, { token: robotsOnly });
     expect(res.status).toBe(403);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(res.json).toEqual({ errorMessage: "Scope(s) 'PM.RobotAccount' is(are) invalid. Expect to have 'PM.Group' or 'PM.Group.Read'. " });
+    expect(res.json).toEqual({
+      errorMessage: "Scope(s) 'PM.RobotAccount' is(are) invalid. Expect to have 'PM.Group' or 'PM.Group.Read'. ",
+    });
   });
 
   it("lets a read scope read but not write", async () => {
@@ -157,7 +163,11 @@ describe("API authorization", () => {
 });
 
 describe("tokens are JWTs that anyone can verify with the published keys", () => {
-  const decode = (token: string) => token.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>);
+  const decode = (token: string) =>
+    token
+      .split(".")
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>);
 
   it("carries IdentityServer's header and claims, prt_id being the organization's id", async () => {
     const grant = await requestToken(tokenUrl, form(READER, { scope: "PM.Group.Read" }));
@@ -176,7 +186,11 @@ describe("tokens are JWTs that anyone can verify with the published keys", () =>
     });
     // The handle's tokens have the same form, issued at the organization-level base.
     const [, issued] = decode(emulator.issueToken({ scopes: ["PM.Group"], organization: "beauxbatons" }));
-    expect(issued).toMatchObject({ iss: emulator.baseUrl("beauxbatons"), prt_id: "1b2c3d4e-5f60-4a71-8b92-a3b4c5d6e7f8", scope: ["PM.Group"] });
+    expect(issued).toMatchObject({
+      iss: emulator.baseUrl("beauxbatons"),
+      prt_id: "1b2c3d4e-5f60-4a71-8b92-a3b4c5d6e7f8",
+      scope: ["PM.Group"],
+    });
   });
 
   it.each([
@@ -200,7 +214,11 @@ describe("tokens are JWTs that anyone can verify with the published keys", () =>
     });
     const grant = await requestToken(config.json.token_endpoint as string, form(READER));
     const keys = createRemoteJWKSet(new URL(config.json.jwks_uri as string));
-    const { payload, protectedHeader } = await jwtVerify(grant.json.access_token as string, keys, { issuer: config.json.issuer as string, audience: "UiPath.Identity", algorithms: ["RS256"] });
+    const { payload, protectedHeader } = await jwtVerify(grant.json.access_token as string, keys, {
+      issuer: config.json.issuer as string,
+      audience: "UiPath.Identity",
+      algorithms: ["RS256"],
+    });
     expect(payload.prt_id).toBe(ORG_ID);
     expect(protectedHeader.kid).toBe((await call(at, "GET", "/.well-known/openid-configuration/jwks")).json.keys[0].kid);
     // The token works at the API of the base it came from.
@@ -229,7 +247,9 @@ describe("tokens are JWTs that anyone can verify with the published keys", () =>
     const widened = Buffer.from(JSON.stringify({ ...decode(good)[1], scope: ["PM.Group"] })).toString("base64url");
     const other = await start();
     const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "at+jwt" })).toString("base64url")}.${p}.`;
-    const hmac = await new SignJWT(decode(good)[1] as Record<string, unknown>).setProtectedHeader({ alg: "HS256", typ: "at+jwt" }).sign(new TextEncoder().encode("a-guessable-secret-of-32-bytes!!"));
+    const hmac = await new SignJWT(decode(good)[1] as Record<string, unknown>)
+      .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
+      .sign(new TextEncoder().encode("a-guessable-secret-of-32-bytes!!"));
     try {
       const foreign = other.issueToken({ scopes: ["PM.Group"] }); // same organization id, another emulator
       for (const token of [`${h}.${widened}.${s}`, `${h}.${p}.${s.slice(0, -4)}AAAA`, foreign, none, hmac, `${h}.${p}`]) {
@@ -265,7 +285,9 @@ describe("tokens are JWTs that anyone can verify with the published keys", () =>
       expect(expired.headers.get("www-authenticate")).toBe('Bearer error="invalid_token", error_description="The token expired"');
       // A token that is already expired when first seen says so too.
       const old = timed.issueToken({ scopes: ["PM.Group"], expiresInSeconds: -5 });
-      expect((await call(timed.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token: old })).headers.get("www-authenticate")).toContain("The token expired");
+      expect((await call(timed.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token: old })).headers.get("www-authenticate")).toContain(
+        "The token expired",
+      );
     } finally {
       await stop(timed);
     }

@@ -21,7 +21,11 @@ interface Started {
 function launch(env: Record<string, string>): Started {
   // The same program as `npm start`, without npm or tsx's own wrapper process in between, so
   // signals reach it directly and a kill leaves no orphan behind.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/emulator/start.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/emulator/start.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -58,12 +62,17 @@ describe("npm start", () => {
     expect(base).toBeDefined();
     expect(banner).toMatch(/Client id\s+emulator-demo-client/);
     expect(banner).toMatch(/Client secret\s+emulator-demo-secret/);
-    expect(banner).toMatch(/Scopes\s+PM\.Group PM\.Group\.Read PM\.Group\.Write PM\.RobotAccount PM\.RobotAccount\.Read PM\.RobotAccount\.Write PM\.User PM\.User\.Read PM\.User\.Write PM\.Directory PM\.Directory\.Read$/m);
+    expect(banner).toMatch(
+      /Scopes\s+PM\.Group PM\.Group\.Read PM\.Group\.Write PM\.RobotAccount PM\.RobotAccount\.Read PM\.RobotAccount\.Write PM\.User PM\.User\.Read PM\.User\.Write PM\.Directory PM\.Directory\.Read$/m,
+    );
     expect(banner).toContain('import { createIdentityClient } from "uipath-identity-toolkit";');
     expect(banner).toContain(`baseUrl: "${base}"`);
 
     // Run the printed curl lines exactly as printed: the token, then each call after it.
-    const curlLines = banner.split("\n").filter((l) => /^\s+(TOKEN=\$\(curl|curl )/.test(l)).map((l) => l.trim());
+    const curlLines = banner
+      .split("\n")
+      .filter((l) => /^\s+(TOKEN=\$\(curl|curl )/.test(l))
+      .map((l) => l.trim());
     expect(curlLines).toHaveLength(3);
     const [tokenLine, listGroups, readUser] = curlLines as [string, string, string];
     const groups = JSON.parse((await run("bash", ["-c", `${tokenLine}\n${listGroups}`])).stdout) as Array<{ name: string }>;
@@ -87,7 +96,10 @@ describe("npm start", () => {
     expect(printed).toContain("Gryffindors");
 
     // And the CLI line, as printed, through npm exec.
-    const cliLine = banner.split("\n").find((l) => l.includes("npm exec --silent -- uipath-identity"))!.trim();
+    const cliLine = banner
+      .split("\n")
+      .find((l) => l.includes("npm exec --silent -- uipath-identity"))!
+      .trim();
     const members = (await run("bash", ["-c", cliLine], { cwd: ROOT })).stdout;
     expect(members).toMatch(/^NAME +KIND +ID$/m);
     expect(members).toMatch(/^ron\.weasley@hogwarts\.example +user +1c6f0a3e-/m);
@@ -116,7 +128,10 @@ describe("npm start", () => {
 
   it.each([
     [{ SEED: "/nonexistent/seed.json" }, "emulator: Cannot read seed file /nonexistent/seed.json: ENOENT"],
-    [{ SEED: fileURLToPath(new URL("../../package.json", import.meta.url)) }, /^emulator: Seed file .*package\.json is invalid: \(root\) must NOT have additional properties$/],
+    [
+      { SEED: fileURLToPath(new URL("../../package.json", import.meta.url)) },
+      /^emulator: Seed file .*package\.json is invalid: \(root\) must NOT have additional properties$/,
+    ],
     [{ PORT: "eighty" }, "emulator: PORT must be a whole number from 0 to 65535, not 'eighty'"],
   ])("refuses bad configuration %j with one line", async (env, message) => {
     running = launch({ PORT: "0", ...env });

@@ -3,7 +3,27 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle, SeedData } from "../../src/emulator/index.js";
 import { loadBundledDocument } from "../../src/emulator/document.js";
-import { ALBUS, ALUMNI, allScopes, call, DRACO, EMAILS, GINNY, GRYFFINDORS, HARRY, HERMIONE, LUNA, NEVILLE, ORG_ID, PREFECTS, ROBY, RON, start, stop, UNKNOWN_ID } from "./support.js";
+import {
+  ALBUS,
+  ALUMNI,
+  allScopes,
+  call,
+  DRACO,
+  EMAILS,
+  GINNY,
+  GRYFFINDORS,
+  HARRY,
+  HERMIONE,
+  LUNA,
+  NEVILLE,
+  ORG_ID,
+  PREFECTS,
+  ROBY,
+  RON,
+  start,
+  stop,
+  UNKNOWN_ID,
+} from "./support.js";
 
 const doc = loadBundledDocument() as any;
 const HEDWIG = "e5c9a3b1-4d8f-4a02-9b36-9c7e2f5a0a34";
@@ -19,7 +39,8 @@ const search = async (query: string) => {
   return res.json as Array<{ identifier: string; identityName: string; objectType: string; type: number; source: string }>;
 };
 const names = (results: Array<{ identityName: string }>) => results.map((r) => r.identityName);
-const resolve = (entityNames: string[], entityType: string) => api("POST", `/api/Directory/BulkResolveByName/${ORG_ID}`, { entityNames, entityType });
+const resolve = (entityNames: string[], entityType: string) =>
+  api("POST", `/api/Directory/BulkResolveByName/${ORG_ID}`, { entityNames, entityType });
 
 beforeEach(async () => {
   emulator = await start();
@@ -30,7 +51,8 @@ afterEach(() => stop(emulator));
 
 describe("directory search", () => {
   it("answers the contract's example for 'her' among local users and groups", async () => {
-    const example = doc.paths["/api/Directory/Search/{partitionGlobalId}"].get.responses["200"].content["application/json"].examples.her.value;
+    const example =
+      doc.paths["/api/Directory/Search/{partitionGlobalId}"].get.responses["200"].content["application/json"].examples.her.value;
     expect(await search("startsWith=her&sourceFilter=localUsers&sourceFilter=localGroups")).toEqual(example);
   });
 
@@ -48,11 +70,38 @@ describe("directory search", () => {
   it("gives each kind its shape: type 0 for users and robot accounts, 1 for groups", async () => {
     const found = await search("startsWith=r");
     expect(found).toEqual([
-      { source: "local", identifier: RON, identityName: EMAILS.ron, displayName: "Ron Weasley", email: EMAILS.ron, domain: null, type: 0, objectType: "DirectoryUser" },
-      { source: "local", identifier: ROBY, identityName: "Roby", displayName: "Roby", email: null, domain: null, type: 0, objectType: "DirectoryRobotUser" },
+      {
+        source: "local",
+        identifier: RON,
+        identityName: EMAILS.ron,
+        displayName: "Ron Weasley",
+        email: EMAILS.ron,
+        domain: null,
+        type: 0,
+        objectType: "DirectoryUser",
+      },
+      {
+        source: "local",
+        identifier: ROBY,
+        identityName: "Roby",
+        displayName: "Roby",
+        email: null,
+        domain: null,
+        type: 0,
+        objectType: "DirectoryRobotUser",
+      },
     ]);
     expect(await search("startsWith=pre")).toEqual([
-      { source: "local", identifier: PREFECTS, identityName: "Prefects", displayName: "Prefects", email: null, domain: null, type: 1, objectType: "DirectoryGroup" },
+      {
+        source: "local",
+        identifier: PREFECTS,
+        identityName: "Prefects",
+        displayName: "Prefects",
+        email: null,
+        domain: null,
+        type: 1,
+        objectType: "DirectoryGroup",
+      },
     ]);
   });
 
@@ -82,9 +131,12 @@ describe("directory search", () => {
     const other = await start({ seed });
     try {
       const t = allScopes(other);
-      const get = async (q: string) => (await call(other.baseUrl(), "GET", `/api/Directory/Search/${ORG_ID}?startsWith=r&${q}`, { token: t })).json;
+      const get = async (q: string) =>
+        (await call(other.baseUrl(), "GET", `/api/Directory/Search/${ORG_ID}?startsWith=r&${q}`, { token: t })).json;
       expect((await get("sourceFilter=localUsers")).map((r: { identifier: string }) => r.identifier)).toEqual([RON]);
-      expect(await get("sourceFilter=directoryUsers")).toEqual([expect.objectContaining({ identifier: HARRY, source: "ministry.example", objectType: "DirectoryUser" })]);
+      expect(await get("sourceFilter=directoryUsers")).toEqual([
+        expect.objectContaining({ identifier: HARRY, source: "ministry.example", objectType: "DirectoryUser" }),
+      ]);
     } finally {
       await stop(other);
     }
@@ -93,7 +145,9 @@ describe("directory search", () => {
   it("refuses a missing prefix and values outside the contract's lists with 400", async () => {
     const missing = await api("GET", `/api/Directory/Search/${ORG_ID}`);
     expect(missing.json.errors).toEqual({ startsWith: ["The startsWith field is required."] });
-    expect((await api("GET", `/api/Directory/Search/${ORG_ID}?startsWith=r&entityType=robot`)).json.errors).toEqual({ entityType: ["The value 'robot' is not valid."] });
+    expect((await api("GET", `/api/Directory/Search/${ORG_ID}?startsWith=r&entityType=robot`)).json.errors).toEqual({
+      entityType: ["The value 'robot' is not valid."],
+    });
     const filter = await api("GET", `/api/Directory/Search/${ORG_ID}?startsWith=r&sourceFilter=localUsers&sourceFilter=everyone`);
     expect(filter.json.errors).toEqual({ sourceFilter: ["The value 'everyone' is not valid."] });
     const other = await api("GET", `/api/Directory/Search/${UNKNOWN_ID}?startsWith=r`);
@@ -109,7 +163,9 @@ describe("resolving names in bulk", () => {
     expect(res.json["nobody@hogwarts.example"]).toBeNull();
     expect(res.json["HERMIONE.GRANGER@hogwarts.example"].identifier).toBe(HERMIONE);
     // The contract's example, and the same entry a group's member list shows.
-    const example = doc.paths["/api/Directory/BulkResolveByName/{partitionGlobalId}"].post.responses["200"].content["application/json"].examples.twoEmails.value;
+    const example =
+      doc.paths["/api/Directory/BulkResolveByName/{partitionGlobalId}"].post.responses["200"].content["application/json"].examples.twoEmails
+        .value;
     expect(res.json[EMAILS.ron]).toMatchObject(example[EMAILS.ron]);
     const members = (await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}`)).json.members;
     expect(res.json[EMAILS.ron]).toEqual(members.find((m: { identifier: string }) => m.identifier === RON));
@@ -125,7 +181,13 @@ describe("resolving names in bulk", () => {
     const groups = await resolve(["prefects", "Gryffindors", "Slytherins"], "group");
     expect(groups.json).toEqual({
       prefects: { objectType: "DirectoryGroup", source: "local", identifier: PREFECTS, name: "Prefects", displayName: "Prefects" },
-      Gryffindors: { objectType: "DirectoryGroup", source: "local", identifier: GRYFFINDORS, name: "Gryffindors", displayName: "Gryffindors" },
+      Gryffindors: {
+        objectType: "DirectoryGroup",
+        source: "local",
+        identifier: GRYFFINDORS,
+        name: "Gryffindors",
+        displayName: "Gryffindors",
+      },
       Slytherins: null,
     });
     expect((await resolve(["Roby"], "user")).json).toEqual({ Roby: null });
@@ -143,7 +205,14 @@ describe("resolving names in bulk", () => {
 
   it("needs PM.Directory or PM.Directory.Read with an application token", async () => {
     const reader = emulator.issueToken({ scopes: ["PM.Directory.Read"] });
-    expect((await call(base, "POST", `/api/Directory/BulkResolveByName/${ORG_ID}`, { token: reader, body: { entityNames: ["x"], entityType: "user" } })).status).toBe(200);
+    expect(
+      (
+        await call(base, "POST", `/api/Directory/BulkResolveByName/${ORG_ID}`, {
+          token: reader,
+          body: { entityNames: ["x"], entityType: "user" },
+        })
+      ).status,
+    ).toBe(200);
     const users = emulator.issueToken({ scopes: ["PM.User"] });
     const res = await call(base, "GET", `/api/Directory/Search/${ORG_ID}?startsWith=r`, { token: users });
     expect(res.status).toBe(403);
@@ -153,12 +222,16 @@ describe("resolving names in bulk", () => {
 
 describe("membership, the same in every view", () => {
   const memberList = async (groupId: string) => (await api("GET", `/api/Group/${ORG_ID}/${groupId}/Members?top=1000`)).json.results;
-  const groupMembers = async (groupId: string) => (await api("GET", `/api/Group/${ORG_ID}/${groupId}`)).json.members.map((m: { identifier: string }) => m.identifier);
+  const groupMembers = async (groupId: string) =>
+    (await api("GET", `/api/Group/${ORG_ID}/${groupId}`)).json.members.map((m: { identifier: string }) => m.identifier);
   const userGroups = async (userId: string) => (await api("GET", `/api/User/${userId}`)).json.groupIDs;
 
   it("a user joining from the user side shows on the group side, and leaving too", async () => {
     expect((await api("PUT", `/api/User/${DRACO}`, { groupIDsToAdd: [ALUMNI, PREFECTS] })).status).toBe(200);
-    expect(await memberList(ALUMNI)).toEqual([{ id: DRACO, type: 0 }, { id: HEDWIG, type: 4 }]);
+    expect(await memberList(ALUMNI)).toEqual([
+      { id: DRACO, type: 0 },
+      { id: HEDWIG, type: 4 },
+    ]);
     expect(await groupMembers(PREFECTS)).toEqual([RON, HERMIONE, DRACO]);
     expect(await userGroups(DRACO)).toEqual([ALUMNI, PREFECTS]);
     await api("PUT", `/api/User/${DRACO}`, { groupIDsToRemove: [PREFECTS, UNKNOWN_ID] });
@@ -167,7 +240,12 @@ describe("membership, the same in every view", () => {
   });
 
   it("a user joining from the group side shows on the user side; deleting the group or the user ends it", async () => {
-    await api("PUT", `/api/Group/${PREFECTS}`, { partitionGlobalId: ORG_ID, name: "Prefects", directoryUserIDsToAdd: [NEVILLE], directoryUserIDsToRemove: [RON] });
+    await api("PUT", `/api/Group/${PREFECTS}`, {
+      partitionGlobalId: ORG_ID,
+      name: "Prefects",
+      directoryUserIDsToAdd: [NEVILLE],
+      directoryUserIDsToRemove: [RON],
+    });
     expect(await userGroups(NEVILLE)).toEqual([PREFECTS, GRYFFINDORS]);
     expect(await userGroups(RON)).toEqual([GRYFFINDORS]);
     expect((await api("DELETE", `/api/Group/${ORG_ID}/${PREFECTS}`)).status).toBe(204);
@@ -177,26 +255,57 @@ describe("membership, the same in every view", () => {
     // The copy of the data agrees with the endpoints.
     const state = emulator.state();
     expect(state.users.find((u) => u.id === NEVILLE)?.groupIDs).toEqual([GRYFFINDORS]);
-    expect(state.groups.find((g) => g.id === GRYFFINDORS)?.members?.map((m) => m.identifier)).toEqual([HERMIONE, HARRY, RON, NEVILLE, GINNY]);
+    expect(state.groups.find((g) => g.id === GRYFFINDORS)?.members?.map((m) => m.identifier)).toEqual([
+      HERMIONE,
+      HARRY,
+      RON,
+      NEVILLE,
+      GINNY,
+    ]);
   });
 
   it("robot accounts join and leave from the group side, stored on the robot account", async () => {
-    const created = await api("POST", "/api/Group", { partitionGlobalId: ORG_ID, id: NEW_GROUP, name: "Owlery", directoryUserMemberIDs: [HEDWIG, ALBUS] });
+    const created = await api("POST", "/api/Group", {
+      partitionGlobalId: ORG_ID,
+      id: NEW_GROUP,
+      name: "Owlery",
+      directoryUserMemberIDs: [HEDWIG, ALBUS],
+    });
     expect(created.status).toBe(201);
     // Group.members lists users only; /Members has both, users first.
     expect(created.json.members.map((m: { identifier: string }) => m.identifier)).toEqual([ALBUS]);
-    expect(await memberList(NEW_GROUP)).toEqual([{ id: ALBUS, type: 0 }, { id: HEDWIG, type: 4 }]);
+    expect(await memberList(NEW_GROUP)).toEqual([
+      { id: ALBUS, type: 0 },
+      { id: HEDWIG, type: 4 },
+    ]);
     expect((await api("GET", `/api/RobotAccount/${ORG_ID}/${HEDWIG}`)).json.groupIds).toEqual([ALUMNI, NEW_GROUP]);
-    await api("PUT", `/api/Group/${NEW_GROUP}`, { partitionGlobalId: ORG_ID, name: "Owlery", directoryUserIDsToAdd: [ROBY], directoryUserIDsToRemove: [HEDWIG] });
+    await api("PUT", `/api/Group/${NEW_GROUP}`, {
+      partitionGlobalId: ORG_ID,
+      name: "Owlery",
+      directoryUserIDsToAdd: [ROBY],
+      directoryUserIDsToRemove: [HEDWIG],
+    });
     expect((await api("GET", `/api/RobotAccount/${ORG_ID}/${HEDWIG}`)).json.groupIds).toEqual([ALUMNI]);
     expect((await api("GET", `/api/RobotAccount/${ORG_ID}/${ROBY}`)).json.groupIds).toEqual([GRYFFINDORS, NEW_GROUP]);
-    expect(await memberList(NEW_GROUP)).toEqual([{ id: ALBUS, type: 0 }, { id: ROBY, type: 4 }]);
+    expect(await memberList(NEW_GROUP)).toEqual([
+      { id: ALBUS, type: 0 },
+      { id: ROBY, type: 4 },
+    ]);
   });
 
   it("refuses an id that is neither a user nor a robot account with 400 keyed by the field", async () => {
-    const create = await api("POST", "/api/Group", { partitionGlobalId: ORG_ID, id: NEW_GROUP, name: "Ghosts", directoryUserMemberIDs: [ROBY, UNKNOWN_ID] });
+    const create = await api("POST", "/api/Group", {
+      partitionGlobalId: ORG_ID,
+      id: NEW_GROUP,
+      name: "Ghosts",
+      directoryUserMemberIDs: [ROBY, UNKNOWN_ID],
+    });
     expect(create.json.errors).toEqual({ directoryUserMemberIDs: [`No directory user or robot account with id '${UNKNOWN_ID}'.`] });
-    const update = await api("PUT", `/api/Group/${PREFECTS}`, { partitionGlobalId: ORG_ID, name: "Prefects", directoryUserIDsToAdd: [GRYFFINDORS] });
+    const update = await api("PUT", `/api/Group/${PREFECTS}`, {
+      partitionGlobalId: ORG_ID,
+      name: "Prefects",
+      directoryUserIDsToAdd: [GRYFFINDORS],
+    });
     expect(update.json.errors).toEqual({ directoryUserIDsToAdd: [`No directory user or robot account with id '${GRYFFINDORS}'.`] });
     // Nothing changed: no group, no robot membership.
     expect(emulator.state().groups.some((g) => g.id === NEW_GROUP)).toBe(false);
@@ -205,6 +314,16 @@ describe("membership, the same in every view", () => {
 
   it("shows each user both as a directory entity and as a user in state()", async () => {
     const ron = emulator.state().users.find((u) => u.identifier === RON);
-    expect(ron).toMatchObject({ objectType: "DirectoryUser", identifier: RON, firstName: "Ron", lastName: "Weasley", jobTitle: "student", id: RON, userName: EMAILS.ron, groupIDs: [PREFECTS, GRYFFINDORS], type: 0 });
+    expect(ron).toMatchObject({
+      objectType: "DirectoryUser",
+      identifier: RON,
+      firstName: "Ron",
+      lastName: "Weasley",
+      jobTitle: "student",
+      id: RON,
+      userName: EMAILS.ron,
+      groupIDs: [PREFECTS, GRYFFINDORS],
+      type: 0,
+    });
   });
 });

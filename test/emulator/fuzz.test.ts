@@ -21,18 +21,52 @@ afterAll(async () => {
 
 const RUNS = { numRuns: 60, seed: 20240501 };
 
-const id = fc.oneof(fc.uuid(), fc.constant(ORG_ID), fc.constant(GRYFFINDORS), fc.constant(ROBY), fc.constant(RON), fc.string({ maxLength: 40 }));
+const id = fc.oneof(
+  fc.uuid(),
+  fc.constant(ORG_ID),
+  fc.constant(GRYFFINDORS),
+  fc.constant(ROBY),
+  fc.constant(RON),
+  fc.string({ maxLength: 40 }),
+);
 const idList = fc.oneof(fc.array(id, { maxLength: 4 }), fc.constant(null), fc.jsonValue());
 const loose = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.constant(null), fc.boolean(), fc.jsonValue());
 /** User names and addresses: taken ones, new ones, odd characters, empty, or not text at all. */
-const userName = fc.oneof(fc.constantFrom(EMAILS.ron, EMAILS.ron.toUpperCase(), "Roby", "filch", "o'brien", "a b", ""), fc.emailAddress(), fc.string({ maxLength: 12 }), loose);
+const userName = fc.oneof(
+  fc.constantFrom(EMAILS.ron, EMAILS.ron.toUpperCase(), "Roby", "filch", "o'brien", "a b", ""),
+  fc.emailAddress(),
+  fc.string({ maxLength: 12 }),
+  loose,
+);
 const email = fc.oneof(fc.constantFrom(EMAILS.harry, "", "not-an-address"), fc.emailAddress(), loose);
-const attributes = fc.oneof(fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor")), fc.oneof(fc.string({ maxLength: 8 }), loose)), loose);
-const newUser = fc.record({ id: fc.oneof(fc.uuid(), id, loose), userName, email, name: loose, surname: loose, type: fc.oneof(fc.integer({ min: -1, max: 6 }), fc.constantFrom("user", "robotAccount", "nobody")), legacyId: loose }, { requiredKeys: [] });
+const attributes = fc.oneof(
+  fc.dictionary(
+    fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor")),
+    fc.oneof(fc.string({ maxLength: 8 }), loose),
+  ),
+  loose,
+);
+const newUser = fc.record(
+  {
+    id: fc.oneof(fc.uuid(), id, loose),
+    userName,
+    email,
+    name: loose,
+    surname: loose,
+    type: fc.oneof(fc.integer({ min: -1, max: 6 }), fc.constantFrom("user", "robotAccount", "nobody")),
+    legacyId: loose,
+  },
+  { requiredKeys: [] },
+);
 const invitation = fc.record(
   {
     email,
-    redirectUrl: fc.oneof(fc.constant(`https://cloud.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID}`), fc.webUrl(), fc.string({ maxLength: 20 }), loose),
+    redirectUrl: fc.oneof(
+      fc.constant(`https://cloud.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID}`),
+      fc.webUrl(),
+      fc.string({ maxLength: 20 }),
+      loose,
+    ),
     name: loose,
     groupIDs: fc.oneof(fc.array(id, { maxLength: 3 }), loose),
   },
@@ -110,10 +144,15 @@ describe("fuzzing (faults off)", () => {
       fc.string({ maxLength: 60 }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...bodyRoutes), fc.oneof(fc.constant(ORG_ID), fc.constant(GRYFFINDORS), fc.constant(ROBY), id), body, async ([method, path], target, raw) => {
-        const res = await call(base, method, path(encodeURIComponent(target)), { token, raw });
-        expectNo5xx(res.status, `${method} ${path(target)} ${raw}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...bodyRoutes),
+        fc.oneof(fc.constant(ORG_ID), fc.constant(GRYFFINDORS), fc.constant(ROBY), id),
+        body,
+        async ([method, path], target, raw) => {
+          const res = await call(base, method, path(encodeURIComponent(target)), { token, raw });
+          expectNo5xx(res.status, `${method} ${path(target)} ${raw}`);
+        },
+      ),
       RUNS,
     );
   });
@@ -130,15 +169,23 @@ describe("fuzzing (faults off)", () => {
   });
 
   it("query strings", async () => {
-    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom("asc", "desc", "name", "creationTime", "UserName", "lastlogintime", "", "1e3", "0x10", "NaN"));
+    const value = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.integer().map(String),
+      fc.constantFrom("asc", "desc", "name", "creationTime", "UserName", "lastlogintime", "", "1e3", "0x10", "NaN"),
+    );
     const key = fc.constantFrom("top", "skip", "searchTerm", "sortBy", "sortOrder", "other");
     const query = fc.array(fc.tuple(key, value), { maxLength: 5 });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(`/api/RobotAccount/${ORG_ID}`, `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`, `/api/User/users/${ORG_ID}`), query, async (path, q) => {
-        const res = await call(base, "GET", `${path}?${new URLSearchParams(q).toString()}`, { token });
-        expectNo5xx(res.status, `GET ${path} ${JSON.stringify(q)}`);
-        if (res.status === 200) expect(res.json.results.length).toBeLessThanOrEqual(Number(new URLSearchParams(q).get("top") ?? 10));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(`/api/RobotAccount/${ORG_ID}`, `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`, `/api/User/users/${ORG_ID}`),
+        query,
+        async (path, q) => {
+          const res = await call(base, "GET", `${path}?${new URLSearchParams(q).toString()}`, { token });
+          expectNo5xx(res.status, `GET ${path} ${JSON.stringify(q)}`);
+          if (res.status === 200) expect(res.json.results.length).toBeLessThanOrEqual(Number(new URLSearchParams(q).get("top") ?? 10));
+        },
+      ),
       RUNS,
     );
   });
@@ -147,7 +194,13 @@ describe("fuzzing (faults off)", () => {
     const pair = fc.oneof(
       fc.tuple(fc.constant("startsWith"), fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("r", "R", "%", ""))),
       fc.tuple(fc.constant("entityType"), fc.oneof(fc.constantFrom("user", "group", "application", "robot"), fc.string({ maxLength: 6 }))),
-      fc.tuple(fc.constant("sourceFilter"), fc.oneof(fc.constantFrom("localUsers", "directoryUsers", "localGroups", "directoryGroups", "robotAccounts", "applications"), fc.string({ maxLength: 6 }))),
+      fc.tuple(
+        fc.constant("sourceFilter"),
+        fc.oneof(
+          fc.constantFrom("localUsers", "directoryUsers", "localGroups", "directoryGroups", "robotAccounts", "applications"),
+          fc.string({ maxLength: 6 }),
+        ),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(pair, { maxLength: 6 }), async (q) => {

@@ -24,7 +24,11 @@ describe("rate limits", () => {
     const limited = await get();
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("8");
-    expect(limited.json).toMatchObject({ status: 429, title: "Too Many Requests", detail: "Rate limit for GET requests exceeded; try again in 8 seconds." });
+    expect(limited.json).toMatchObject({
+      status: 429,
+      title: "Too Many Requests",
+      detail: "Rate limit for GET requests exceeded; try again in 8 seconds.",
+    });
     // Another method class still has its own budget.
     expect((await call(base, "PUT", `/api/RobotAccount/${ROBY}`, { token, body: { partitionGlobalId: ORG_ID } })).status).toBe(200);
     clock += 7_500;
@@ -44,7 +48,9 @@ describe("rate limits", () => {
     const token = allScopes(emulator);
     for (let i = 0; i < 3; i++) await call(emulator.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token });
     expect((await call(emulator.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token })).status).toBe(429);
-    const other = await call(emulator.baseUrl("durmstrang"), "GET", "/api/Group/8c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", { token: allScopes(emulator, "durmstrang") });
+    const other = await call(emulator.baseUrl("durmstrang"), "GET", "/api/Group/8c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", {
+      token: allScopes(emulator, "durmstrang"),
+    });
     expect(other.status).toBe(200);
   });
 
@@ -81,7 +87,9 @@ function probe(url: string, token: string): Promise<number | "dropped"> {
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));
     });
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNRESET" || e.message === "socket hang up" ? resolve("dropped") : reject(e)));
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      e.code === "ECONNRESET" || e.message === "socket hang up" ? resolve("dropped") : reject(e),
+    );
     req.end();
   });
 }

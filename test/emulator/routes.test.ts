@@ -2,7 +2,22 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle } from "../../src/emulator/index.js";
 import { indexOperations, loadBundledDocument } from "../../src/emulator/document.js";
-import { ALUMNI, allScopes, call, GRYFFINDORS, HARRY, HERMIONE, ORG_ID, requestToken, ROBY, RON, start, stop, DEMO_CLIENT, UNKNOWN_ID } from "./support.js";
+import {
+  ALUMNI,
+  allScopes,
+  call,
+  GRYFFINDORS,
+  HARRY,
+  HERMIONE,
+  ORG_ID,
+  requestToken,
+  ROBY,
+  RON,
+  start,
+  stop,
+  DEMO_CLIENT,
+  UNKNOWN_ID,
+} from "./support.js";
 
 const NEW_GROUP = "6b1d9e3a-2c4f-4d58-9a7b-0e1f2a3b4c5d";
 const CEDRIC = "3c5e7a9b-1d3f-4a5c-8e7b-9d1f3a5c7e26";
@@ -13,26 +28,127 @@ const SCENARIO: Array<{ operationId: string; method: string; path: string; body?
   { operationId: "listGroups", method: "GET", path: `/api/Group/${ORG_ID}`, status: 200 },
   { operationId: "getGroup", method: "GET", path: `/api/Group/${ORG_ID}/${GRYFFINDORS}`, status: 200 },
   { operationId: "listGroupMembers", method: "GET", path: `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`, status: 200 },
-  { operationId: "listUsers", method: "GET", path: `/api/User/users/${ORG_ID}?searchTerm=weasley&top=1000&skip=0&sortBy=UserName&sortOrder=asc`, status: 200 },
+  {
+    operationId: "listUsers",
+    method: "GET",
+    path: `/api/User/users/${ORG_ID}?searchTerm=weasley&top=1000&skip=0&sortBy=UserName&sortOrder=asc`,
+    status: 200,
+  },
   { operationId: "getUser", method: "GET", path: `/api/User/${RON}`, status: 200 },
-  { operationId: "createUser", method: "POST", path: "/api/User", body: { partitionGlobalId: ORG_ID, id: CEDRIC, userName: "cedric.diggory@hogwarts.example", email: "cedric.diggory@hogwarts.example", name: "Cedric", surname: "Diggory", type: 0, groupIDs: [ALUMNI] }, status: 200 },
-  { operationId: "createUsers", method: "POST", path: "/api/User/BulkCreate", body: { partitionGlobalId: ORG_ID, groupIDs: [GRYFFINDORS], users: [{ userName: "fred.weasley@hogwarts.example", email: "fred.weasley@hogwarts.example" }, { userName: "george.weasley@hogwarts.example", type: "user" }] }, status: 200 },
-  { operationId: "inviteUsers", method: "POST", path: "/api/User/InviteUsers", body: [{ email: "dean.thomas@hogwarts.example", name: "Dean", surname: "Thomas", language: "en", groupIDs: [GRYFFINDORS], redirectUrl: INVITE_URL }], status: 200 },
-  { operationId: "updateUser", method: "PUT", path: `/api/User/${CEDRIC}`, body: { displayName: "Cedric D.", groupIDsToAdd: [GRYFFINDORS], groupIDsToRemove: [ALUMNI] }, status: 200 },
-  { operationId: "searchDirectory", method: "GET", path: `/api/Directory/Search/${ORG_ID}?startsWith=ced&sourceFilter=localUsers&sourceFilter=localGroups`, status: 200 },
-  { operationId: "resolveDirectoryNames", method: "POST", path: `/api/Directory/BulkResolveByName/${ORG_ID}`, body: { entityNames: ["cedric.diggory@hogwarts.example", "nobody@hogwarts.example"], entityType: "user" }, status: 200 },
+  {
+    operationId: "createUser",
+    method: "POST",
+    path: "/api/User",
+    body: {
+      partitionGlobalId: ORG_ID,
+      id: CEDRIC,
+      userName: "cedric.diggory@hogwarts.example",
+      email: "cedric.diggory@hogwarts.example",
+      name: "Cedric",
+      surname: "Diggory",
+      type: 0,
+      groupIDs: [ALUMNI],
+    },
+    status: 200,
+  },
+  {
+    operationId: "createUsers",
+    method: "POST",
+    path: "/api/User/BulkCreate",
+    body: {
+      partitionGlobalId: ORG_ID,
+      groupIDs: [GRYFFINDORS],
+      users: [
+        { userName: "fred.weasley@hogwarts.example", email: "fred.weasley@hogwarts.example" },
+        { userName: "george.weasley@hogwarts.example", type: "user" },
+      ],
+    },
+    status: 200,
+  },
+  {
+    operationId: "inviteUsers",
+    method: "POST",
+    path: "/api/User/InviteUsers",
+    body: [
+      {
+        email: "dean.thomas@hogwarts.example",
+        name: "Dean",
+        surname: "Thomas",
+        language: "en",
+        groupIDs: [GRYFFINDORS],
+        redirectUrl: INVITE_URL,
+      },
+    ],
+    status: 200,
+  },
+  {
+    operationId: "updateUser",
+    method: "PUT",
+    path: `/api/User/${CEDRIC}`,
+    body: { displayName: "Cedric D.", groupIDsToAdd: [GRYFFINDORS], groupIDsToRemove: [ALUMNI] },
+    status: 200,
+  },
+  {
+    operationId: "searchDirectory",
+    method: "GET",
+    path: `/api/Directory/Search/${ORG_ID}?startsWith=ced&sourceFilter=localUsers&sourceFilter=localGroups`,
+    status: 200,
+  },
+  {
+    operationId: "resolveDirectoryNames",
+    method: "POST",
+    path: `/api/Directory/BulkResolveByName/${ORG_ID}`,
+    body: { entityNames: ["cedric.diggory@hogwarts.example", "nobody@hogwarts.example"], entityType: "user" },
+    status: 200,
+  },
   { operationId: "deleteUser", method: "DELETE", path: `/api/User/${CEDRIC}`, status: 204 },
-  { operationId: "deleteUsers", method: "DELETE", path: "/api/User", body: { partitionGlobalId: ORG_ID, userIds: [HARRY, UNKNOWN_ID] }, status: 204 },
-  { operationId: "createGroup", method: "POST", path: "/api/Group", body: { partitionGlobalId: ORG_ID, id: NEW_GROUP, name: "Duelling Club", directoryUserMemberIDs: [RON] }, status: 201 },
-  { operationId: "updateGroup", method: "PUT", path: `/api/Group/${NEW_GROUP}`, body: { partitionGlobalId: ORG_ID, name: "Duelling Club", directoryUserIDsToAdd: [HERMIONE, ROBY] }, status: 200 },
+  {
+    operationId: "deleteUsers",
+    method: "DELETE",
+    path: "/api/User",
+    body: { partitionGlobalId: ORG_ID, userIds: [HARRY, UNKNOWN_ID] },
+    status: 204,
+  },
+  {
+    operationId: "createGroup",
+    method: "POST",
+    path: "/api/Group",
+    body: { partitionGlobalId: ORG_ID, id: NEW_GROUP, name: "Duelling Club", directoryUserMemberIDs: [RON] },
+    status: 201,
+  },
+  {
+    operationId: "updateGroup",
+    method: "PUT",
+    path: `/api/Group/${NEW_GROUP}`,
+    body: { partitionGlobalId: ORG_ID, name: "Duelling Club", directoryUserIDsToAdd: [HERMIONE, ROBY] },
+    status: 200,
+  },
   { operationId: "deleteGroup", method: "DELETE", path: `/api/Group/${ORG_ID}/${NEW_GROUP}`, status: 204 },
   { operationId: "deleteGroups", method: "DELETE", path: `/api/Group/${ORG_ID}`, body: { groupIDs: [ALUMNI] }, status: 204 },
   { operationId: "listRobotAccounts", method: "GET", path: `/api/RobotAccount/${ORG_ID}`, status: 200 },
   { operationId: "getRobotAccount", method: "GET", path: `/api/RobotAccount/${ORG_ID}/${ROBY}`, status: 200 },
-  { operationId: "createRobotAccount", method: "POST", path: "/api/RobotAccount", body: { partitionGlobalId: ORG_ID, name: "Fawkes", displayName: "Fawkes", groupIDsToAdd: [GRYFFINDORS] }, status: 201 },
-  { operationId: "updateRobotAccount", method: "PUT", path: `/api/RobotAccount/${ROBY}`, body: { partitionGlobalId: ORG_ID, displayName: "Roby II", groupIDsToRemove: [GRYFFINDORS] }, status: 200 },
+  {
+    operationId: "createRobotAccount",
+    method: "POST",
+    path: "/api/RobotAccount",
+    body: { partitionGlobalId: ORG_ID, name: "Fawkes", displayName: "Fawkes", groupIDsToAdd: [GRYFFINDORS] },
+    status: 201,
+  },
+  {
+    operationId: "updateRobotAccount",
+    method: "PUT",
+    path: `/api/RobotAccount/${ROBY}`,
+    body: { partitionGlobalId: ORG_ID, displayName: "Roby II", groupIDsToRemove: [GRYFFINDORS] },
+    status: 200,
+  },
   { operationId: "deleteRobotAccount", method: "DELETE", path: `/api/RobotAccount/${ORG_ID}/${ROBY}`, status: 204 },
-  { operationId: "deleteRobotAccounts", method: "DELETE", path: `/api/RobotAccount/${ORG_ID}`, body: { robotAccountIDs: ["d4b8f2a0-3c7e-4f91-8a25-8b6d1e4f9923"] }, status: 204 },
+  {
+    operationId: "deleteRobotAccounts",
+    method: "DELETE",
+    path: `/api/RobotAccount/${ORG_ID}`,
+    body: { robotAccountIDs: ["d4b8f2a0-3c7e-4f91-8a25-8b6d1e4f9923"] },
+    status: 204,
+  },
 ];
 
 let emulator: EmulatorHandle | undefined;
@@ -43,7 +159,9 @@ afterEach(async () => {
 
 describe("routes", () => {
   it("the scenario covers every operation in the document", () => {
-    const ids = indexOperations(loadBundledDocument()).map((o) => o.operationId).sort();
+    const ids = indexOperations(loadBundledDocument())
+      .map((o) => o.operationId)
+      .sort();
     expect(SCENARIO.map((s) => s.operationId).sort()).toEqual(ids);
   });
 

@@ -40,7 +40,10 @@ describe("seeds", () => {
   it('"empty" keeps only the built-in groups', async () => {
     emulator = await start({ seed: "empty" });
     const s = emulator.state();
-    expect(s.groups.map((g) => [g.name, g.type])).toEqual([["Administrators", 0], ["Everyone", 0]]);
+    expect(s.groups.map((g) => [g.name, g.type])).toEqual([
+      ["Administrators", 0],
+      ["Everyone", 0],
+    ]);
     // The demo's administrators (Albus) are not carried over.
     expect(s.groups.every((g) => g.members?.length === 0)).toBe(true);
     expect(s.users).toEqual([]);
@@ -50,7 +53,14 @@ describe("seeds", () => {
   it("takes a seed object or a JSON file, filling in defaults", async () => {
     emulator = await start({ seed: small, now: () => Date.parse("2024-01-02T03:04:05Z") });
     expect(emulator.state().robotAccounts).toEqual([
-      { id: "c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812", name: "Roby", displayName: "Roby", creationTime: "2024-01-02T03:04:05.000Z", lastLoginTime: null, groupIds: [GRYFFINDORS] },
+      {
+        id: "c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812",
+        name: "Roby",
+        displayName: "Roby",
+        creationTime: "2024-01-02T03:04:05.000Z",
+        lastLoginTime: null,
+        groupIds: [GRYFFINDORS],
+      },
     ]);
     await stop(emulator);
     const file = join(mkdtempSync(join(tmpdir(), "seed-")), "seed.json");
@@ -65,31 +75,128 @@ describe("seeds", () => {
         // Today's shape: a directory entry only.
         { objectType: "DirectoryUser", identifier: RON, name: "Ron", email: "ron@hogwarts.example", lastName: "Weasley", city: "London" },
         // With user fields; first and last name from firstName/surname, which win over name/lastName.
-        { objectType: "DirectoryUser", identifier: HARRY, name: "H", firstName: "Harry", lastName: "P", surname: "Potter", userName: "hpotter", type: "user", isActive: false, invitationAccepted: false, emailConfirmed: false, creationTime: "2020-01-01T00:00:00", lastLoginTime: "2021-01-01T00:00:00Z", legacyId: 42, category: 1, bypassBasicAuthRestriction: true, source: "ministry" },
+        {
+          objectType: "DirectoryUser",
+          identifier: HARRY,
+          name: "H",
+          firstName: "Harry",
+          lastName: "P",
+          surname: "Potter",
+          userName: "hpotter",
+          type: "user",
+          isActive: false,
+          invitationAccepted: false,
+          emailConfirmed: false,
+          creationTime: "2020-01-01T00:00:00",
+          lastLoginTime: "2021-01-01T00:00:00Z",
+          legacyId: 42,
+          category: 1,
+          bypassBasicAuthRestriction: true,
+          source: "ministry",
+        },
         // Neither user name nor e-mail: the id is the user name.
         { objectType: "DirectoryUser", identifier: HERMIONE.toUpperCase() },
       ],
     };
     emulator = await start({ seed, now: () => Date.parse("2024-01-02T03:04:05Z") });
     const [ron, harry, hermione] = emulator.state().users;
-    expect(ron).toMatchObject({ id: RON, userName: "ron@hogwarts.example", email: "ron@hogwarts.example", name: "Ron", surname: "Weasley", displayName: "Ron Weasley", type: 0, isActive: true, invitationAccepted: true, emailConfirmed: true, creationTime: "2024-01-02T03:04:05.000Z", lastLoginTime: null, category: 0, city: "London", source: "local" });
-    expect(harry).toMatchObject({ userName: "hpotter", name: "Harry", surname: "Potter", firstName: "Harry", lastName: "Potter", type: 0, isActive: false, invitationAccepted: false, emailConfirmed: false, creationTime: "2020-01-01T00:00:00", lastLoginTime: "2021-01-01T00:00:00Z", legacyId: 42, category: 1, bypassBasicAuthRestriction: true, source: "ministry", email: "" });
+    expect(ron).toMatchObject({
+      id: RON,
+      userName: "ron@hogwarts.example",
+      email: "ron@hogwarts.example",
+      name: "Ron",
+      surname: "Weasley",
+      displayName: "Ron Weasley",
+      type: 0,
+      isActive: true,
+      invitationAccepted: true,
+      emailConfirmed: true,
+      creationTime: "2024-01-02T03:04:05.000Z",
+      lastLoginTime: null,
+      category: 0,
+      city: "London",
+      source: "local",
+    });
+    expect(harry).toMatchObject({
+      userName: "hpotter",
+      name: "Harry",
+      surname: "Potter",
+      firstName: "Harry",
+      lastName: "Potter",
+      type: 0,
+      isActive: false,
+      invitationAccepted: false,
+      emailConfirmed: false,
+      creationTime: "2020-01-01T00:00:00",
+      lastLoginTime: "2021-01-01T00:00:00Z",
+      legacyId: 42,
+      category: 1,
+      bypassBasicAuthRestriction: true,
+      source: "ministry",
+      email: "",
+    });
     expect(hermione).toMatchObject({ id: HERMIONE, userName: HERMIONE, email: "", displayName: HERMIONE });
     // Legacy ids count on from the highest one given.
     expect(hermione!.legacyId).toBe(43);
   });
 
   it.each([
-    [{ users: [{ objectType: "DirectoryUser", identifier: RON }, { objectType: "DirectoryUser", identifier: RON.toUpperCase() }] }, `user id ${RON.toUpperCase()} appears twice`],
-    [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "ron" }, { objectType: "DirectoryUser", identifier: HARRY, email: "RON" }] }, "user name 'RON' appears twice"],
-    [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "a", email: "x@y.example" }, { objectType: "DirectoryUser", identifier: HARRY, userName: "b", email: "X@y.example" }] }, "e-mail address 'X@y.example' appears twice"],
-    [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "roby" }], robotAccounts: [{ id: HARRY, name: "Roby" }] }, "robot account name 'Roby' is also a user name"],
-    [{ users: [{ objectType: "DirectoryUser", identifier: RON }], robotAccounts: [{ id: RON, name: "Roby" }] }, `robot account id ${RON} appears twice`],
+    [
+      {
+        users: [
+          { objectType: "DirectoryUser", identifier: RON },
+          { objectType: "DirectoryUser", identifier: RON.toUpperCase() },
+        ],
+      },
+      `user id ${RON.toUpperCase()} appears twice`,
+    ],
+    [
+      {
+        users: [
+          { objectType: "DirectoryUser", identifier: RON, userName: "ron" },
+          { objectType: "DirectoryUser", identifier: HARRY, email: "RON" },
+        ],
+      },
+      "user name 'RON' appears twice",
+    ],
+    [
+      {
+        users: [
+          { objectType: "DirectoryUser", identifier: RON, userName: "a", email: "x@y.example" },
+          { objectType: "DirectoryUser", identifier: HARRY, userName: "b", email: "X@y.example" },
+        ],
+      },
+      "e-mail address 'X@y.example' appears twice",
+    ],
+    [
+      { users: [{ objectType: "DirectoryUser", identifier: RON, userName: "roby" }], robotAccounts: [{ id: HARRY, name: "Roby" }] },
+      "robot account name 'Roby' is also a user name",
+    ],
+    [
+      { users: [{ objectType: "DirectoryUser", identifier: RON }], robotAccounts: [{ id: RON, name: "Roby" }] },
+      `robot account id ${RON} appears twice`,
+    ],
     [{ users: [{ objectType: "DirectoryUser", identifier: RON, type: 9 }] }, "/users/0/type"],
     [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "" }] }, "/users/0/userName"],
     [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1, memberIds: [HARRY] }] }, `group 'G' names unknown user ${HARRY}`],
-    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1 }, { id: GRYFFINDORS, name: "H", type: 1 }] }, `group id ${GRYFFINDORS} appears twice`],
-    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1 }, { id: HARRY, name: "g", type: 1 }] }, "group name 'g' appears twice"],
+    [
+      {
+        groups: [
+          { id: GRYFFINDORS, name: "G", type: 1 },
+          { id: GRYFFINDORS, name: "H", type: 1 },
+        ],
+      },
+      `group id ${GRYFFINDORS} appears twice`,
+    ],
+    [
+      {
+        groups: [
+          { id: GRYFFINDORS, name: "G", type: 1 },
+          { id: HARRY, name: "g", type: 1 },
+        ],
+      },
+      "group name 'g' appears twice",
+    ],
     [{ robotAccounts: [{ id: RON, name: "R", groupIds: [GRYFFINDORS] }] }, `robot account 'R' names unknown group ${GRYFFINDORS}`],
     [{ robotAccounts: [{ id: "rb-12", name: "R" }] }, "Seed object is invalid: /robotAccounts/0/id"],
     [{ groups: [{ id: GRYFFINDORS, name: "G", type: 7 }] }, "/groups/0/type"],
@@ -109,7 +216,9 @@ describe("options and handle", () => {
   it("refuses an organization configured twice and an unreadable docs page", async () => {
     const org = { name: "hogwarts", partitionGlobalId: ORG_ID };
     await expect(startEmulator({ organizations: [org, org] })).rejects.toThrow("Organization 'hogwarts' is configured twice");
-    await expect(startEmulator({ docsHtmlPath: "/nonexistent/index.html" })).rejects.toThrow("Cannot read the docs page /nonexistent/index.html: ENOENT");
+    await expect(startEmulator({ docsHtmlPath: "/nonexistent/index.html" })).rejects.toThrow(
+      "Cannot read the docs page /nonexistent/index.html: ENOENT",
+    );
   });
 
   it("serves a given docs page at /docs", async () => {

@@ -10,14 +10,22 @@ const demo = JSON.parse(readFileSync(new URL("../../src/emulator/demo-seed.json"
 
 /** The addresses the page shows for its users (the demo's are `first.last@`), by id. */
 const pageEmails = new Map(
-  (withGuids(SEED_PAYLOADS.find((p) => p.page === "Create a New Local Group" && p.part === "201")!.text) as { members: Array<{ identifier: string; email: string }> }).members.map((m) => [m.identifier, m.email]),
+  (
+    withGuids(SEED_PAYLOADS.find((p) => p.page === "Create a New Local Group" && p.part === "201")!.text) as {
+      members: Array<{ identifier: string; email: string }>;
+    }
+  ).members.map((m) => [m.identifier, m.email]),
 );
 
 /** The demo data before the walkthrough: the users (with the page's addresses) and alumni, but no Gryffindors and no Roby yet. */
 const beforeWalkthrough: SeedData = {
-  users: (demo.users ?? []).map((u) => (pageEmails.has(u.identifier) ? { ...u, email: pageEmails.get(u.identifier)!, userName: pageEmails.get(u.identifier)! } : u)),
+  users: (demo.users ?? []).map((u) =>
+    pageEmails.has(u.identifier) ? { ...u, email: pageEmails.get(u.identifier)!, userName: pageEmails.get(u.identifier)! } : u,
+  ),
   groups: (demo.groups ?? []).filter((g) => g.id !== GRYFFINDORS),
-  robotAccounts: (demo.robotAccounts ?? []).filter((r) => r.id !== ROBY).map((r) => ({ ...r, groupIds: (r.groupIds ?? []).filter((g) => g !== GRYFFINDORS) })),
+  robotAccounts: (demo.robotAccounts ?? [])
+    .filter((r) => r.id !== ROBY)
+    .map((r) => ({ ...r, groupIds: (r.groupIds ?? []).filter((g) => g !== GRYFFINDORS) })),
 };
 
 /** After the group page: Gryffindors exists, Roby does not. */
@@ -44,7 +52,11 @@ describe("seed pages", () => {
     const res = await call(emulator.baseUrl(), "POST", "/api/Group", { token: allScopes(emulator), body: request });
     expect(res.status).toBe(201);
     const expected = payload("Create a New Local Group", "201").value as { members: Array<{ identifier: string }> };
-    expect({ ...res.json, creationTime: "", members: byIdentifier(res.json.members) }).toEqual({ ...expected, creationTime: "", members: byIdentifier(expected.members) });
+    expect({ ...res.json, creationTime: "", members: byIdentifier(res.json.members) }).toEqual({
+      ...expected,
+      creationTime: "",
+      members: byIdentifier(expected.members),
+    });
   });
 
   it("Create a New Robot Account (curl example): 201 with the page's account", async () => {
@@ -75,8 +87,17 @@ describe("seed pages", () => {
     const raw = JSON.parse(payload("Create a New Local Group", "request").text) as unknown;
     const res = await call(emulator.baseUrl(), "POST", "/api/Group", { token: allScopes(emulator), body: raw });
     expect(res.status).toBe(400);
-    expect(Object.keys(res.json.errors).sort()).toEqual(["$.directoryUserMemberIDs[0]", "$.directoryUserMemberIDs[1]", "$.directoryUserMemberIDs[2]", "$.id", "$.partitionGlobalId"]);
-    const put = await call(`${emulator.url}/identity`, "PUT", "/api/RobotAccount/88-uv", { token: allScopes(emulator), body: { partitionGlobalId: ORG_ID } });
+    expect(Object.keys(res.json.errors).sort()).toEqual([
+      "$.directoryUserMemberIDs[0]",
+      "$.directoryUserMemberIDs[1]",
+      "$.directoryUserMemberIDs[2]",
+      "$.id",
+      "$.partitionGlobalId",
+    ]);
+    const put = await call(`${emulator.url}/identity`, "PUT", "/api/RobotAccount/88-uv", {
+      token: allScopes(emulator),
+      body: { partitionGlobalId: ORG_ID },
+    });
     expect(put.json.errors).toEqual({ robotAccountId: ["The value '88-uv' is not valid."] });
   });
 });

@@ -2,7 +2,25 @@
 // deletes, duplicates, paging, search and sort.
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle } from "../../src/emulator/index.js";
-import { ADMINISTRATORS, ALUMNI, allScopes, call, EVERYONE, GINNY, GRYFFINDORS, HARRY, HERMIONE, LUNA, NEVILLE, ORG_ID, ROBY, RON, start, stop, UNKNOWN_ID } from "./support.js";
+import {
+  ADMINISTRATORS,
+  ALUMNI,
+  allScopes,
+  call,
+  EVERYONE,
+  GINNY,
+  GRYFFINDORS,
+  HARRY,
+  HERMIONE,
+  LUNA,
+  NEVILLE,
+  ORG_ID,
+  ROBY,
+  RON,
+  start,
+  stop,
+  UNKNOWN_ID,
+} from "./support.js";
 
 let emulator: EmulatorHandle;
 let base: string;
@@ -32,7 +50,13 @@ describe("groups", () => {
   it("gets one group with its directory users", async () => {
     const res = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}`);
     expect(res.json.members.map((m: { identifier: string }) => m.identifier)).toEqual([HERMIONE, HARRY, RON, NEVILLE, LUNA, GINNY]);
-    expect(res.json.members[0]).toMatchObject({ objectType: "DirectoryUser", companyName: "Hogwarts", city: "London", department: "magic", jobTitle: "student" });
+    expect(res.json.members[0]).toMatchObject({
+      objectType: "DirectoryUser",
+      companyName: "Hogwarts",
+      city: "London",
+      department: "magic",
+      jobTitle: "student",
+    });
   });
 
   it("answers unknown groups with 404", async () => {
@@ -78,13 +102,23 @@ describe("groups", () => {
   });
 
   it("refuses unknown directory users with 400", async () => {
-    const res = await api("POST", "/api/Group", { partitionGlobalId: ORG_ID, id: UNKNOWN_ID, name: "Ghosts", directoryUserMemberIDs: [UNKNOWN_ID] });
+    const res = await api("POST", "/api/Group", {
+      partitionGlobalId: ORG_ID,
+      id: UNKNOWN_ID,
+      name: "Ghosts",
+      directoryUserMemberIDs: [UNKNOWN_ID],
+    });
     expect(res.status).toBe(400);
     expect(Object.keys(res.json.errors)).toEqual(["directoryUserMemberIDs"]);
   });
 
   it("renames and changes members; repeats change nothing", async () => {
-    const body = { partitionGlobalId: ORG_ID, name: "Lions", directoryUserIDsToAdd: [HERMIONE], directoryUserIDsToRemove: [RON, UNKNOWN_ID] };
+    const body = {
+      partitionGlobalId: ORG_ID,
+      name: "Lions",
+      directoryUserIDsToAdd: [HERMIONE],
+      directoryUserIDsToRemove: [RON, UNKNOWN_ID],
+    };
     const first = await api("PUT", `/api/Group/${GRYFFINDORS}`, body);
     expect(first.status).toBe(200);
     expect(first.json.name).toBe("Lions");
@@ -133,7 +167,13 @@ describe("groups", () => {
       ],
     });
     const page = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=2&skip=5`);
-    expect(page.json).toEqual({ totalCount: 7, results: [{ id: GINNY, type: 0 }, { id: ROBY, type: 4 }] });
+    expect(page.json).toEqual({
+      totalCount: 7,
+      results: [
+        { id: GINNY, type: 0 },
+        { id: ROBY, type: 4 },
+      ],
+    });
     const none = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=0`);
     expect(none.json).toEqual({ totalCount: 7, results: [] });
   });
@@ -145,7 +185,9 @@ describe("robot accounts", () => {
 
   it("pages with top (default 10) and skip", async () => {
     for (let i = 0; i < 12; i++) {
-      expect((await api("POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: `bot-${String(i).padStart(2, "0")}` })).status).toBe(201);
+      expect(
+        (await api("POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: `bot-${String(i).padStart(2, "0")}` })).status,
+      ).toBe(201);
     }
     const first = await list("");
     expect(first.totalCount).toBe(16);
@@ -177,7 +219,13 @@ describe("robot accounts", () => {
   });
 
   it("creates with a service-chosen id, joins groups and refuses a duplicate name as identity users are refused", async () => {
-    const res = await api("POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "Fawkes", groupIDsToAdd: [ALUMNI, GRYFFINDORS], id: "ignored", groupIDsToRemove: [] });
+    const res = await api("POST", "/api/RobotAccount", {
+      partitionGlobalId: ORG_ID,
+      name: "Fawkes",
+      groupIDsToAdd: [ALUMNI, GRYFFINDORS],
+      id: "ignored",
+      groupIDsToRemove: [],
+    });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ name: "Fawkes", displayName: "Fawkes", lastLoginTime: null, groupIds: [ALUMNI, GRYFFINDORS] });
     expect(res.json.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -186,7 +234,10 @@ describe("robot accounts", () => {
     const dup = await api("POST", "/api/RobotAccount", { partitionGlobalId: ORG_ID, name: "fawkes" });
     expect(dup.status).toBe(400);
     expect(dup.headers.get("content-type")).toContain("application/json");
-    expect(dup.json).toEqual({ succeeded: false, errors: [{ code: "DuplicateUserName", description: "User name 'fawkes' is already taken." }] });
+    expect(dup.json).toEqual({
+      succeeded: false,
+      errors: [{ code: "DuplicateUserName", description: "User name 'fawkes' is already taken." }],
+    });
   });
 
   it("refuses to join an unknown group with 400", async () => {
@@ -196,9 +247,18 @@ describe("robot accounts", () => {
   });
 
   it("updates display name and groups; null display name keeps the current one", async () => {
-    const moved = await api("PUT", `/api/RobotAccount/${ROBY}`, { partitionGlobalId: ORG_ID, displayName: "Roby", groupIDsToAdd: [ALUMNI], groupIDsToRemove: [] });
+    const moved = await api("PUT", `/api/RobotAccount/${ROBY}`, {
+      partitionGlobalId: ORG_ID,
+      displayName: "Roby",
+      groupIDsToAdd: [ALUMNI],
+      groupIDsToRemove: [],
+    });
     expect(moved.json.groupIds).toEqual([ALUMNI, GRYFFINDORS]);
-    const kept = await api("PUT", `/api/RobotAccount/${ROBY}`, { partitionGlobalId: ORG_ID, displayName: null, groupIDsToRemove: [GRYFFINDORS] });
+    const kept = await api("PUT", `/api/RobotAccount/${ROBY}`, {
+      partitionGlobalId: ORG_ID,
+      displayName: null,
+      groupIDsToRemove: [GRYFFINDORS],
+    });
     expect(kept.json).toMatchObject({ displayName: "Roby", groupIds: [ALUMNI] });
     const gryffindors = await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`);
     expect(gryffindors.json.totalCount).toBe(6);
@@ -210,7 +270,9 @@ describe("robot accounts", () => {
     expect((await api("DELETE", `/api/RobotAccount/${ORG_ID}/${ROBY}`)).status).toBe(404);
     expect((await api("PUT", `/api/RobotAccount/${ROBY}`, { partitionGlobalId: ORG_ID })).status).toBe(404);
     expect((await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`)).json.totalCount).toBe(6);
-    const bulk = await api("DELETE", `/api/RobotAccount/${ORG_ID}`, { robotAccountIDs: [ROBY, UNKNOWN_ID, "d4b8f2a0-3c7e-4f91-8a25-8b6d1e4f9923"] });
+    const bulk = await api("DELETE", `/api/RobotAccount/${ORG_ID}`, {
+      robotAccountIDs: [ROBY, UNKNOWN_ID, "d4b8f2a0-3c7e-4f91-8a25-8b6d1e4f9923"],
+    });
     expect(bulk.status).toBe(204);
     expect(emulator.state().robotAccounts.map((r) => r.name)).toEqual(["Hedwig", "Buckbeak"]);
   });

@@ -4,7 +4,27 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle, SeedData } from "../../src/emulator/index.js";
 import { loadBundledDocument } from "../../src/emulator/document.js";
-import { ALBUS, ALUMNI, allScopes, call, DRACO, EMAILS, GINNY, GRYFFINDORS, HARRY, HERMIONE, LUNA, NEVILLE, ORG_ID, PREFECTS, ROBY, RON, start, stop, UNKNOWN_ID } from "./support.js";
+import {
+  ALBUS,
+  ALUMNI,
+  allScopes,
+  call,
+  DRACO,
+  EMAILS,
+  GINNY,
+  GRYFFINDORS,
+  HARRY,
+  HERMIONE,
+  LUNA,
+  NEVILLE,
+  ORG_ID,
+  PREFECTS,
+  ROBY,
+  RON,
+  start,
+  stop,
+  UNKNOWN_ID,
+} from "./support.js";
 
 const NOW = "2024-05-01T12:00:00.000Z";
 const CEDRIC = "3c5e7a9b-1d3f-4a5c-8e7b-9d1f3a5c7e26";
@@ -17,9 +37,21 @@ let base: string;
 let token: string;
 const api = (method: string, path: string, body?: unknown) => call(base, method, path, { token, body });
 const getUser = async (id: string) => (await api("GET", `/api/User/${id}`)).json;
-const memberIds = async (groupId: string) => (await api("GET", `/api/Group/${ORG_ID}/${groupId}/Members?top=1000`)).json.results.map((m: { id: string }) => m.id);
-const cedric = (extra: Record<string, unknown> = {}) => ({ partitionGlobalId: ORG_ID, id: CEDRIC, userName: "cedric.diggory@hogwarts.example", email: "cedric.diggory@hogwarts.example", name: "Cedric", surname: "Diggory", ...extra });
-const identityFailure = (...errors: Array<[string, string]>) => ({ succeeded: false, errors: errors.map(([code, description]) => ({ code, description })) });
+const memberIds = async (groupId: string) =>
+  (await api("GET", `/api/Group/${ORG_ID}/${groupId}/Members?top=1000`)).json.results.map((m: { id: string }) => m.id);
+const cedric = (extra: Record<string, unknown> = {}) => ({
+  partitionGlobalId: ORG_ID,
+  id: CEDRIC,
+  userName: "cedric.diggory@hogwarts.example",
+  email: "cedric.diggory@hogwarts.example",
+  name: "Cedric",
+  surname: "Diggory",
+  ...extra,
+});
+const identityFailure = (...errors: Array<[string, string]>) => ({
+  succeeded: false,
+  errors: errors.map(([code, description]) => ({ code, description })),
+});
 
 beforeEach(async () => {
   emulator = await start({ now: () => Date.parse(NOW) });
@@ -40,7 +72,13 @@ describe("reading users", () => {
       const res = await api("GET", `/api/User/${id}`);
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-      expect(res.json).toEqual({ type: "https://tools.ietf.org/html/rfc9110#section-15.5.5", title: "Not Found", status: 404, detail: "The entity was not found.", traceId: expect.any(String) });
+      expect(res.json).toEqual({
+        type: "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        title: "Not Found",
+        status: 404,
+        detail: "The entity was not found.",
+        traceId: expect.any(String),
+      });
     }
     const bad = await api("GET", "/api/User/ron-0103");
     expect(bad.status).toBe(400);
@@ -49,7 +87,8 @@ describe("reading users", () => {
 
   it("lists a search for weasley sorted by user name exactly as the contract's example", async () => {
     const res = await api("GET", `/api/User/users/${ORG_ID}?searchTerm=weasley&top=1000&skip=0&sortBy=UserName&sortOrder=asc`);
-    const example = doc.paths["/api/User/users/{partitionGlobalId}"].get.responses["200"].content["application/json"].examples.weasleys.value;
+    const example =
+      doc.paths["/api/User/users/{partitionGlobalId}"].get.responses["200"].content["application/json"].examples.weasleys.value;
     expect(res.json).toEqual(example);
   });
 
@@ -62,7 +101,8 @@ describe("reading users", () => {
   });
 
   it("searches user name, e-mail, first and last name and display name, ignoring case", async () => {
-    const ids = async (term: string) => (await api("GET", `/api/User/users/${ORG_ID}?searchTerm=${encodeURIComponent(term)}`)).json.results.map((u: { id: string }) => u.id);
+    const ids = async (term: string) =>
+      (await api("GET", `/api/User/users/${ORG_ID}?searchTerm=${encodeURIComponent(term)}`)).json.results.map((u: { id: string }) => u.id);
     expect(await ids("WEASLEY")).toEqual([RON, GINNY]);
     expect(await ids("longbottom@")).toEqual([NEVILLE]);
     expect(await ids("Dumble")).toEqual([ALBUS]);
@@ -71,7 +111,8 @@ describe("reading users", () => {
   });
 
   it("sorts by the contract's PascalCase fields, ignoring their case, nulls first, ties by id", async () => {
-    const ids = async (query: string) => (await api("GET", `/api/User/users/${ORG_ID}?top=1000&${query}`)).json.results.map((u: { id: string }) => u.id);
+    const ids = async (query: string) =>
+      (await api("GET", `/api/User/users/${ORG_ID}?top=1000&${query}`)).json.results.map((u: { id: string }) => u.id);
     expect(await ids("sortBy=UserName")).toEqual([ALBUS, DRACO, GINNY, HARRY, HERMIONE, LUNA, NEVILLE, RON]);
     expect(await ids("sortBy=email&sortOrder=desc")).toEqual([RON, NEVILLE, LUNA, HERMIONE, HARRY, GINNY, DRACO, ALBUS]);
     // Never signed in (null) first, then by time; ties by id.
@@ -88,12 +129,24 @@ describe("reading users", () => {
     const other = await api("GET", "/api/User/users/11111111-2222-4333-8444-555555555555");
     expect(other.status).toBe(400);
     expect(other.json.errors.partitionGlobalId[0]).toContain("InvalidPartition");
-    expect((await api("GET", `/api/User/users/${ORG_ID}?top=1001`)).json.errors).toEqual({ top: ["The field top must be between 0 and 1000."] });
+    expect((await api("GET", `/api/User/users/${ORG_ID}?top=1001`)).json.errors).toEqual({
+      top: ["The field top must be between 0 and 1000."],
+    });
   });
 
   it("pages 2,500 users in three requests of 1000, sorted by Id, none missed or repeated", async () => {
-    const ids = Array.from({ length: 2500 }, (_, i) => `${i.toString(16).padStart(8, "0")}-0000-4000-8000-${(2500 - i).toString(16).padStart(12, "0")}`);
-    const seed: SeedData = { users: ids.map((identifier, i) => ({ objectType: "DirectoryUser", identifier, name: `Student ${i}`, email: `student${i}@hogwarts.example` })) };
+    const ids = Array.from(
+      { length: 2500 },
+      (_, i) => `${i.toString(16).padStart(8, "0")}-0000-4000-8000-${(2500 - i).toString(16).padStart(12, "0")}`,
+    );
+    const seed: SeedData = {
+      users: ids.map((identifier, i) => ({
+        objectType: "DirectoryUser",
+        identifier,
+        name: `Student ${i}`,
+        email: `student${i}@hogwarts.example`,
+      })),
+    };
     const big = await start({ seed });
     try {
       const bigToken = allScopes(big);
@@ -144,10 +197,20 @@ describe("creating a user", () => {
   });
 
   it("picks an id when none is given, takes the type by name, and lets several users have no e-mail", async () => {
-    expect((await api("POST", "/api/User", { partitionGlobalId: ORG_ID, userName: "filch", email: "", type: "robotAccount" })).json).toEqual(SUCCEEDED);
+    expect(
+      (await api("POST", "/api/User", { partitionGlobalId: ORG_ID, userName: "filch", email: "", type: "robotAccount" })).json,
+    ).toEqual(SUCCEEDED);
     expect((await api("POST", "/api/User", { partitionGlobalId: ORG_ID, userName: "peeves", email: null })).status).toBe(200);
     const found = (await api("GET", `/api/User/users/${ORG_ID}?searchTerm=filch`)).json.results;
-    expect(found).toEqual([expect.objectContaining({ userName: "filch", email: "", type: 4, displayName: "filch", id: expect.stringMatching(/^[0-9a-f-]{36}$/) })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        userName: "filch",
+        email: "",
+        type: 4,
+        displayName: "filch",
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      }),
+    ]);
     expect((await api("GET", `/api/User/users/${ORG_ID}?searchTerm=peeves`)).json.results[0].email).toBe("");
   });
 
@@ -170,14 +233,19 @@ describe("creating a user", () => {
     expect(email.json).toEqual(identityFailure(["DuplicateEmail", "Email 'Hermione.Granger@hogwarts.example' is already taken."]));
     const both = await api("POST", "/api/User", cedric({ userName: EMAILS.ron, email: EMAILS.ron }));
     expect(both.json).toEqual(
-      identityFailure(["DuplicateUserName", `User name '${EMAILS.ron}' is already taken.`], ["DuplicateEmail", `Email '${EMAILS.ron}' is already taken.`]),
+      identityFailure(
+        ["DuplicateUserName", `User name '${EMAILS.ron}' is already taken.`],
+        ["DuplicateEmail", `Email '${EMAILS.ron}' is already taken.`],
+      ),
     );
   });
 
   it("refuses user-name characters outside letters, digits and -._@+", async () => {
     for (const userName of ["cedric diggory", "cédric", "o'brien"]) {
       const res = await api("POST", "/api/User", cedric({ userName }));
-      expect(res.json).toEqual(identityFailure(["InvalidUserName", `User name '${userName}' is invalid, can only contain letters or digits.`]));
+      expect(res.json).toEqual(
+        identityFailure(["InvalidUserName", `User name '${userName}' is invalid, can only contain letters or digits.`]),
+      );
     }
     expect((await api("POST", "/api/User", cedric({ userName: "c.diggory-2+h_p@hogwarts" }))).status).toBe(200);
   });
@@ -197,7 +265,9 @@ describe("creating a user", () => {
     const email = await api("POST", "/api/User", cedric({ email: "not-an-address" }));
     expect(email.status).toBe(400);
     expect(email.json.errors).toEqual({ "$.email": ["The field Email is invalid."] });
-    expect((await api("POST", "/api/User", { partitionGlobalId: ORG_ID, email: "x@y" })).json.errors).toEqual({ userName: ["The userName field is required."] });
+    expect((await api("POST", "/api/User", { partitionGlobalId: ORG_ID, email: "x@y" })).json.errors).toEqual({
+      userName: ["The userName field is required."],
+    });
     const groups = await api("POST", "/api/User", cedric({ groupIDs: [GRYFFINDORS, UNKNOWN_ID] }));
     expect(groups.json.errors).toEqual({ groupIDs: [`No group with id '${UNKNOWN_ID}'.`] });
     const partition = await api("POST", "/api/User", cedric({ partitionGlobalId: "11111111-2222-4333-8444-555555555555" }));
@@ -219,17 +289,41 @@ describe("creating users in bulk", () => {
     expect(res.status).toBe(200);
     expect(res.json.result).toEqual(SUCCEEDED);
     expect(res.json.users.map((u: { userName: string }) => u.userName)).toEqual(["fred.weasley@hogwarts.example", "george"]);
-    expect(res.json.users[0]).toMatchObject({ displayName: "Fred Weasley", groupIDs: [ALUMNI, GRYFFINDORS], invitationAccepted: false, creationTime: NOW });
+    expect(res.json.users[0]).toMatchObject({
+      displayName: "Fred Weasley",
+      groupIDs: [ALUMNI, GRYFFINDORS],
+      invitationAccepted: false,
+      creationTime: NOW,
+    });
     expect(res.json.users[1]).toMatchObject({ id: CEDRIC, displayName: "Gred", invitationAccepted: true, legacyId: 77 });
     expect(await getUser(res.json.users[0].id)).toEqual(res.json.users[0]);
     expect(await memberIds(ALUMNI)).toEqual(expect.arrayContaining([res.json.users[0].id, CEDRIC]));
   });
 
   it.each([
-    ["a name taken by a user", [{ userName: "percy" }, { userName: EMAILS.ginny }], identityFailure(["DuplicateUserName", `User name '${EMAILS.ginny}' is already taken.`])],
-    ["the same name twice in the request", [{ userName: "percy" }, { userName: "PERCY" }], identityFailure(["DuplicateUserName", "User name 'PERCY' is already taken."])],
-    ["the same address twice in the request", [{ userName: "p1", email: "p@w.example" }, { userName: "p2", email: "P@w.example" }], identityFailure(["DuplicateEmail", "Email 'P@w.example' is already taken."])],
-    ["an invalid user name", [{ userName: "percy" }, { userName: "percy weasley" }], identityFailure(["InvalidUserName", "User name 'percy weasley' is invalid, can only contain letters or digits."])],
+    [
+      "a name taken by a user",
+      [{ userName: "percy" }, { userName: EMAILS.ginny }],
+      identityFailure(["DuplicateUserName", `User name '${EMAILS.ginny}' is already taken.`]),
+    ],
+    [
+      "the same name twice in the request",
+      [{ userName: "percy" }, { userName: "PERCY" }],
+      identityFailure(["DuplicateUserName", "User name 'PERCY' is already taken."]),
+    ],
+    [
+      "the same address twice in the request",
+      [
+        { userName: "p1", email: "p@w.example" },
+        { userName: "p2", email: "P@w.example" },
+      ],
+      identityFailure(["DuplicateEmail", "Email 'P@w.example' is already taken."]),
+    ],
+    [
+      "an invalid user name",
+      [{ userName: "percy" }, { userName: "percy weasley" }],
+      identityFailure(["InvalidUserName", "User name 'percy weasley' is invalid, can only contain letters or digits."]),
+    ],
   ])("is all or nothing: %s fails the request with 400 and creates nobody", async (_case, users, body) => {
     const res = await api("POST", "/api/User/BulkCreate", { partitionGlobalId: ORG_ID, users });
     expect(res.status).toBe(400);
@@ -239,13 +333,29 @@ describe("creating users in bulk", () => {
   });
 
   it("refuses an id in use, or repeated in the request, with 409, and an unknown group or a missing user name with 400", async () => {
-    const taken = await api("POST", "/api/User/BulkCreate", { partitionGlobalId: ORG_ID, users: [{ userName: "percy" }, { id: HARRY, userName: "p2" }] });
+    const taken = await api("POST", "/api/User/BulkCreate", {
+      partitionGlobalId: ORG_ID,
+      users: [{ userName: "percy" }, { id: HARRY, userName: "p2" }],
+    });
     expect(taken.status).toBe(409);
-    const twice = await api("POST", "/api/User/BulkCreate", { partitionGlobalId: ORG_ID, users: [{ id: CEDRIC, userName: "p1" }, { id: CEDRIC, userName: "p2" }] });
+    const twice = await api("POST", "/api/User/BulkCreate", {
+      partitionGlobalId: ORG_ID,
+      users: [
+        { id: CEDRIC, userName: "p1" },
+        { id: CEDRIC, userName: "p2" },
+      ],
+    });
     expect(twice.status).toBe(409);
-    const group = await api("POST", "/api/User/BulkCreate", { partitionGlobalId: ORG_ID, groupIDs: [UNKNOWN_ID], users: [{ userName: "percy" }] });
+    const group = await api("POST", "/api/User/BulkCreate", {
+      partitionGlobalId: ORG_ID,
+      groupIDs: [UNKNOWN_ID],
+      users: [{ userName: "percy" }],
+    });
     expect(Object.keys(group.json.errors)).toEqual(["groupIDs"]);
-    const noName = await api("POST", "/api/User/BulkCreate", { partitionGlobalId: ORG_ID, users: [{ userName: "percy" }, { email: "x@y.example" }] });
+    const noName = await api("POST", "/api/User/BulkCreate", {
+      partitionGlobalId: ORG_ID,
+      users: [{ userName: "percy" }, { email: "x@y.example" }],
+    });
     expect(noName.json.errors).toEqual({ userName: ["The userName field is required."] });
     expect(emulator.state().users).toHaveLength(8);
   });
@@ -254,12 +364,22 @@ describe("creating users in bulk", () => {
 describe("inviting users", () => {
   it("creates an invited user per accepted entry and fails the others one by one", async () => {
     const res = await api("POST", "/api/User/InviteUsers", [
-      { email: "dean.thomas@hogwarts.example", name: "Dean", surname: "Thomas", language: "en", groupIDs: [GRYFFINDORS], redirectUrl: INVITE_URL },
+      {
+        email: "dean.thomas@hogwarts.example",
+        name: "Dean",
+        surname: "Thomas",
+        language: "en",
+        groupIDs: [GRYFFINDORS],
+        redirectUrl: INVITE_URL,
+      },
       { email: "seamus@hogwarts.example", redirectUrl: "https://cloud.uipath.com/somewhere?organizationId=" + ORG_ID },
       { email: "lavender@hogwarts.example", redirectUrl: INVITE_URL.replace(ORG_ID, UNKNOWN_ID) },
       { email: EMAILS.luna.toUpperCase(), redirectUrl: INVITE_URL },
       // The host is not checked: each deployment has its own portal.
-      { email: "parvati@hogwarts.example", redirectUrl: `https://alpha.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID.toUpperCase()}` },
+      {
+        email: "parvati@hogwarts.example",
+        redirectUrl: `https://alpha.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID.toUpperCase()}`,
+      },
       { email: "dean.thomas@hogwarts.example", redirectUrl: INVITE_URL },
     ]);
     expect(res.status).toBe(200);
@@ -274,7 +394,16 @@ describe("inviting users", () => {
       failed("dean.thomas@hogwarts.example", "Email 'dean.thomas@hogwarts.example' is already taken."),
     ]);
     const dean = await getUser(res.json.users[0].id);
-    expect(dean).toMatchObject({ userName: "dean.thomas@hogwarts.example", email: "dean.thomas@hogwarts.example", name: "Dean", surname: "Thomas", invitationAccepted: false, emailConfirmed: false, isActive: true, groupIDs: [GRYFFINDORS] });
+    expect(dean).toMatchObject({
+      userName: "dean.thomas@hogwarts.example",
+      email: "dean.thomas@hogwarts.example",
+      name: "Dean",
+      surname: "Thomas",
+      invitationAccepted: false,
+      emailConfirmed: false,
+      isActive: true,
+      groupIDs: [GRYFFINDORS],
+    });
     expect(emulator.state().users).toHaveLength(10);
   });
 
@@ -297,14 +426,32 @@ describe("inviting users", () => {
 
 describe("updating a user", () => {
   it("changes only what is sent; null keeps the value; answers an identity result and stamps the time", async () => {
-    const res = await api("PUT", `/api/User/${RON}`, { displayName: "Ron Bilius Weasley", name: null, surname: undefined, isActive: false, password: "Scabbers-1" });
+    const res = await api("PUT", `/api/User/${RON}`, {
+      displayName: "Ron Bilius Weasley",
+      name: null,
+      surname: undefined,
+      isActive: false,
+      password: "Scabbers-1",
+    });
     expect(res.status).toBe(200);
     expect(res.json).toEqual(SUCCEEDED);
     const ron = await getUser(RON);
-    expect(ron).toMatchObject({ displayName: "Ron Bilius Weasley", name: "Ron", surname: "Weasley", isActive: false, lastModificationTime: NOW, email: EMAILS.ron });
+    expect(ron).toMatchObject({
+      displayName: "Ron Bilius Weasley",
+      name: "Ron",
+      surname: "Weasley",
+      isActive: false,
+      lastModificationTime: NOW,
+      email: EMAILS.ron,
+    });
     expect(JSON.stringify(emulator.state())).not.toContain("Scabbers-1");
     await api("PUT", `/api/User/${RON}`, { bypassBasicAuthRestriction: true, invitationAccepted: false, isActive: true });
-    expect(await getUser(RON)).toMatchObject({ bypassBasicAuthRestriction: true, invitationAccepted: false, isActive: true, displayName: "Ron Bilius Weasley" });
+    expect(await getUser(RON)).toMatchObject({
+      bypassBasicAuthRestriction: true,
+      invitationAccepted: false,
+      isActive: true,
+      displayName: "Ron Bilius Weasley",
+    });
   });
 
   it("changes the e-mail address unless another user has it; the user's own in another case is fine, and so is none", async () => {
@@ -318,15 +465,24 @@ describe("updating a user", () => {
     expect(await getUser(RON)).toMatchObject({ email: "ronald@hogwarts.example", userName: EMAILS.ron });
     expect((await api("PUT", `/api/User/${HARRY}`, { email: "" })).status).toBe(200);
     expect((await api("PUT", `/api/User/${HERMIONE}`, { email: "" })).status).toBe(200);
-    expect((await api("PUT", `/api/User/${RON}`, { email: "not-an-address" })).json.errors).toEqual({ "$.email": ["The field Email is invalid."] });
+    expect((await api("PUT", `/api/User/${RON}`, { email: "not-an-address" })).json.errors).toEqual({
+      "$.email": ["The field Email is invalid."],
+    });
   });
 
   it("sets and removes extension attributes, shown on the directory entry", async () => {
-    await api("PUT", `/api/User/${RON}`, { extensionUserAttributesToAddOrUpdate: { house: "Gryffindor", pet: "Scabbers", ["__proto__"]: "kept as data" } });
-    await api("PUT", `/api/User/${RON}`, { extensionUserAttributesToAddOrUpdate: { pet: "Pigwidgeon" }, extensionUserAttributesToRemove: ["house", "wand"] });
+    await api("PUT", `/api/User/${RON}`, {
+      extensionUserAttributesToAddOrUpdate: { house: "Gryffindor", pet: "Scabbers", ["__proto__"]: "kept as data" },
+    });
+    await api("PUT", `/api/User/${RON}`, {
+      extensionUserAttributesToAddOrUpdate: { pet: "Pigwidgeon" },
+      extensionUserAttributesToRemove: ["house", "wand"],
+    });
     const members = (await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}`)).json.members;
     // "__proto__" is an attribute name like any other.
-    expect(JSON.stringify(members.find((m: { identifier: string }) => m.identifier === RON).extensionUserAttributes)).toBe('{"pet":"Pigwidgeon","__proto__":"kept as data"}');
+    expect(JSON.stringify(members.find((m: { identifier: string }) => m.identifier === RON).extensionUserAttributes)).toBe(
+      '{"pet":"Pigwidgeon","__proto__":"kept as data"}',
+    );
   });
 
   it("refuses an unknown user with 404, and an unknown group to join with 400, changing nothing", async () => {
@@ -372,9 +528,18 @@ describe("authorization of the users endpoints", () => {
     expect(write.status).toBe(403);
     expect(write.json).toEqual({ errorMessage: "Scope(s) 'PM.User.Read' is(are) invalid. Expect to have 'PM.User' or 'PM.User.Write'. " });
     const groups = emulator.issueToken({ scopes: ["PM.Group"] });
-    expect((await call(base, "GET", `/api/User/users/${ORG_ID}`, { token: groups })).json.errorMessage).toContain("Expect to have 'PM.User' or 'PM.User.Read'");
+    expect((await call(base, "GET", `/api/User/users/${ORG_ID}`, { token: groups })).json.errorMessage).toContain(
+      "Expect to have 'PM.User' or 'PM.User.Read'",
+    );
     const writer = emulator.issueToken({ scopes: ["PM.User.Write"] });
-    expect((await call(base, "POST", "/api/User/InviteUsers", { token: writer, body: [{ email: "dean@hogwarts.example", redirectUrl: INVITE_URL }] })).status).toBe(200);
+    expect(
+      (
+        await call(base, "POST", "/api/User/InviteUsers", {
+          token: writer,
+          body: [{ email: "dean@hogwarts.example", redirectUrl: INVITE_URL }],
+        })
+      ).status,
+    ).toBe(200);
     expect((await call(base, "DELETE", `/api/User/${RON}`, { token: writer })).status).toBe(204);
   });
 });

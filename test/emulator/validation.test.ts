@@ -31,7 +31,9 @@ function expectValidationProblem(res: Awaited<ReturnType<typeof api>>, errors: R
 describe("request validation", () => {
   it("refuses a non-GUID organization id the way the real service does", async () => {
     expectValidationProblem(await api("GET", "/api/Group/magic-7"), { partitionGlobalId: ["The value 'magic-7' is not valid."] });
-    expectValidationProblem(await api("GET", "/api/RobotAccount/DatacomGroup"), { partitionGlobalId: ["The value 'DatacomGroup' is not valid."] });
+    expectValidationProblem(await api("GET", "/api/RobotAccount/DatacomGroup"), {
+      partitionGlobalId: ["The value 'DatacomGroup' is not valid."],
+    });
   });
 
   it("names the shared path's id after what it means for the operation", async () => {
@@ -47,9 +49,14 @@ describe("request validation", () => {
   it("refuses bad paging values", async () => {
     const base = `/api/RobotAccount/${ORG_ID}`;
     expectValidationProblem(await api("GET", `${base}?top=1001`), { top: ["The field top must be between 0 and 1000."] });
-    expectValidationProblem(await api("GET", `${base}?top=-1&skip=x`), { top: ["The field top must be between 0 and 1000."], skip: ["The value 'x' is not valid."] });
+    expectValidationProblem(await api("GET", `${base}?top=-1&skip=x`), {
+      top: ["The field top must be between 0 and 1000."],
+      skip: ["The value 'x' is not valid."],
+    });
     expectValidationProblem(await api("GET", `${base}?sortOrder=up`), { sortOrder: ["The value 'up' is not valid."] });
-    expectValidationProblem(await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=1.5`), { top: ["The value '1.5' is not valid."] });
+    expectValidationProblem(await api("GET", `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members?top=1.5`), {
+      top: ["The value '1.5' is not valid."],
+    });
   });
 
   it("refuses JSON that cannot be read", async () => {
@@ -80,11 +87,19 @@ describe("request validation", () => {
       "$.email": ["The field Email is invalid."],
     });
     // Generic: a copy of the document that gives the group name a pattern and its own message.
-    const doc = loadBundledDocument() as { components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> } };
-    Object.assign(doc.components.schemas.CreateGroup!.properties.name!, { pattern: "^[A-Z]", "x-error-message": "The field Name must start with a capital." });
+    const doc = loadBundledDocument() as {
+      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+    };
+    Object.assign(doc.components.schemas.CreateGroup!.properties.name!, {
+      pattern: "^[A-Z]",
+      "x-error-message": "The field Name must start with a capital.",
+    });
     await stop(emulator);
     emulator = await start({ document: doc });
-    const res = await call(emulator.baseUrl(), "POST", "/api/Group", { token: allScopes(emulator), body: { partitionGlobalId: ORG_ID, id: ROBY, name: "slytherins" } });
+    const res = await call(emulator.baseUrl(), "POST", "/api/Group", {
+      token: allScopes(emulator),
+      body: { partitionGlobalId: ORG_ID, id: ROBY, name: "slytherins" },
+    });
     expectValidationProblem(res, { "$.name": ["The field Name must start with a capital."] });
   });
 

@@ -1,24 +1,27 @@
 // Loads the bundled contract and validates values against any schema in it with Ajv (JSON Schema 2020-12),
 // so tests check payloads against the document itself rather than against restated types.
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Doc = { [key: string]: Json };
 
-const DOC_ID = 'https://uipath-identity-toolkit.local/openapi.json';
+const DOC_ID = "https://uipath-identity-toolkit.local/openapi.json";
 
 export function loadDocument(): Doc {
-  return JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8')) as Doc;
+  return JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8")) as Doc;
 }
 
 /** Follows a local JSON pointer such as `#/components/schemas/Group`. */
 export function resolvePointer(doc: Doc, pointer: string): Json {
-  const parts = pointer.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .replace(/^#\//, "")
+    .split("/")
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   let node: Json = doc;
   for (const part of parts) {
-    if (node === null || typeof node !== 'object' || !(part in node)) throw new Error(`No node at ${pointer}`);
+    if (node === null || typeof node !== "object" || !(part in node)) throw new Error(`No node at ${pointer}`);
     node = (node as Record<string, Json>)[part] as Json;
   }
   return node;
@@ -27,7 +30,7 @@ export function resolvePointer(doc: Doc, pointer: string): Json {
 /** Resolves a node that may be a `$ref` (one level at a time, as OpenAPI allows). */
 export function deref(doc: Doc, node: Json): Json {
   let current = node;
-  while (current && typeof current === 'object' && !Array.isArray(current) && typeof current.$ref === 'string') {
+  while (current && typeof current === "object" && !Array.isArray(current) && typeof current.$ref === "string") {
     current = resolvePointer(doc, current.$ref);
   }
   return current;
@@ -63,7 +66,7 @@ export interface Operation {
   pointer: string;
 }
 
-export const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+export const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 
 export function listOperations(doc: Doc): Operation[] {
   const out: Operation[] = [];
@@ -72,7 +75,7 @@ export function listOperations(doc: Doc): Operation[] {
     for (const method of METHODS) {
       const op = item[method];
       if (op?.operationId) {
-        const escaped = path.replace(/~/g, '~0').replace(/\//g, '~1');
+        const escaped = path.replace(/~/g, "~0").replace(/\//g, "~1");
         out.push({ operationId: op.operationId, method, path, pointer: `#/paths/${escaped}/${method}` });
       }
     }
@@ -92,8 +95,8 @@ export function requestSchemaPointer(op: Operation): string {
 }
 
 /** Pointer to the schema of an operation's response (following a `$ref` to components/responses). */
-export function responseSchemaPointer(doc: Doc, op: Operation, status: string, mediaType = 'application/json'): string {
+export function responseSchemaPointer(doc: Doc, op: Operation, status: string, mediaType = "application/json"): string {
   const response = resolvePointer(doc, `${op.pointer}/responses/${status}`) as Record<string, Json>;
-  const base = typeof response.$ref === 'string' ? response.$ref : `${op.pointer}/responses/${status}`;
-  return `${base}/content/${mediaType.replace(/\//g, '~1')}/schema`;
+  const base = typeof response.$ref === "string" ? response.$ref : `${op.pointer}/responses/${status}`;
+  return `${base}/content/${mediaType.replace(/\//g, "~1")}/schema`;
 }

@@ -1,5 +1,5 @@
 // Collects every example in the bundled document together with the schema it illustrates.
-import { type Doc, type Json, listOperations, resolvePointer } from './contract.js';
+import { type Doc, type Json, listOperations, resolvePointer } from "./contract.js";
 
 export interface ExampleCase {
   /** Where the example lives, for messages. */
@@ -10,14 +10,14 @@ export interface ExampleCase {
 }
 
 type Obj = Record<string, Json>;
-const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const esc = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** Follows `$ref`s and returns the pointer of the node actually holding the content. */
 function locate(doc: Doc, pointer: string): string {
   let current = pointer;
   for (;;) {
     const node = resolvePointer(doc, current) as Obj;
-    if (node && typeof node === 'object' && typeof node.$ref === 'string') current = node.$ref;
+    if (node && typeof node === "object" && typeof node.$ref === "string") current = node.$ref;
     else return current;
   }
 }

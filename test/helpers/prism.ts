@@ -51,7 +51,10 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`Prism did not start within ${options.startupTimeoutMs ?? 30000} ms:\n${output}`)), options.startupTimeoutMs ?? 30000);
+    const timer = setTimeout(
+      () => fail(new Error(`Prism did not start within ${options.startupTimeoutMs ?? 30000} ms:\n${output}`)),
+      options.startupTimeoutMs ?? 30000,
+    );
     const onData = (d: Buffer) => {
       output += d.toString();
       if (output.includes("Prism is listening")) {

@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { createIdentityClient, IdentityInputError, type IdentityClientOptions } from '../../src/client/index.js';
-import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
-import { startPrism, type PrismServer } from '../helpers/prism.js';
-import { failure, GRYFFINDORS, ORG, walkThrough, walkThroughUsers } from './scenario.js';
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { createIdentityClient, IdentityInputError, type IdentityClientOptions } from "../../src/client/index.js";
+import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../src/emulator/index.js";
+import { startPrism, type PrismServer } from "../helpers/prism.js";
+import { failure, GRYFFINDORS, ORG, walkThrough, walkThroughUsers } from "./scenario.js";
 
 let emulator: EmulatorHandle | undefined;
-const ALL_SCOPES = ['PM.Group', 'PM.RobotAccount', 'PM.User', 'PM.Directory'];
+const ALL_SCOPES = ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"];
 
 async function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  emulator = await startEmulator({ seed: 'demo', validateResponses: true, rateLimit: false, ...options });
+  emulator = await startEmulator({ seed: "demo", validateResponses: true, rateLimit: false, ...options });
   return emulator;
 }
 
@@ -30,122 +30,133 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-describe('the client against the emulator', () => {
-  it('walks every Group and Robot Account method with client credentials', async () => {
+describe("the client against the emulator", () => {
+  it("walks every Group and Robot Account method with client credentials", async () => {
     await walkThrough(client(await start()));
   });
 
-  it('walks every User and Directory method', async () => {
+  it("walks every User and Directory method", async () => {
     await walkThroughUsers(client(await start()));
   });
 
-  it('needs no partitionGlobalId: the organization comes from the token, for the whole walkthrough', async () => {
+  it("needs no partitionGlobalId: the organization comes from the token, for the whole walkthrough", async () => {
     const e = await start();
     const requests: string[] = [];
     const pm = client(e, { partitionGlobalId: undefined, onRequest: (ev) => requests.push(`${ev.method} ${new URL(ev.url).pathname}`) });
     await walkThrough(pm);
     await walkThroughUsers(pm);
     // One token for everything: reading the organization from it cost no request of its own.
-    expect(requests.filter((r) => r.endsWith('/connect/token'))).toEqual(['POST /hogwarts/identity_/connect/token']);
+    expect(requests.filter((r) => r.endsWith("/connect/token"))).toEqual(["POST /hogwarts/identity_/connect/token"]);
   });
 
-  it('refuses a partitionGlobalId that names another organization than the token', async () => {
+  it("refuses a partitionGlobalId that names another organization than the token", async () => {
     const e = await start();
     const pm = client(e, { partitionGlobalId: undefined });
     await pm.groups.list();
-    const err = await pm.groups.list({ partitionGlobalId: '8b1d5e2f-3c4a-4b6d-9e7f-0a1b2c3d4e5f' }).catch((x: unknown) => x);
+    const err = await pm.groups.list({ partitionGlobalId: "8b1d5e2f-3c4a-4b6d-9e7f-0a1b2c3d4e5f" }).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(IdentityInputError);
   });
 
   it.each([
-    ['host-level /identity_', (e: EmulatorHandle) => `${e.url}/identity_`],
-    ['standalone /identity', (e: EmulatorHandle) => `${e.url}/identity`],
-  ])('works under the %s URL layout', async (_name, base) => {
+    ["host-level /identity_", (e: EmulatorHandle) => `${e.url}/identity_`],
+    ["standalone /identity", (e: EmulatorHandle) => `${e.url}/identity`],
+  ])("works under the %s URL layout", async (_name, base) => {
     const e = await start();
     const pm = client(e, { baseUrl: base(e) });
-    expect((await pm.groups.get(GRYFFINDORS)).name).toBe('Gryffindors');
+    expect((await pm.groups.get(GRYFFINDORS)).name).toBe("Gryffindors");
   });
 
-  it('reports the missing scopes when the token only reads', async () => {
+  it("reports the missing scopes when the token only reads", async () => {
     const e = await start();
-    const pm = client(e, { credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, scopes: ['PM.Group.Read', 'PM.RobotAccount.Read'] } });
+    const pm = client(e, {
+      credentials: {
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+        scopes: ["PM.Group.Read", "PM.RobotAccount.Read"],
+      },
+    });
     expect((await pm.groups.list()).length).toBeGreaterThan(0);
-    const err = await failure(pm.groups.create({ name: 'Ravenclaws' }));
-    expect(err).toMatchObject({ kind: 'forbidden', status: 403 });
-    expect(err.acceptedScopes).toEqual(['PM.Group', 'PM.Group.Write']);
-    expect(err.missingScopes).toEqual(['PM.Group', 'PM.Group.Write']);
+    const err = await failure(pm.groups.create({ name: "Ravenclaws" }));
+    expect(err).toMatchObject({ kind: "forbidden", status: 403 });
+    expect(err.acceptedScopes).toEqual(["PM.Group", "PM.Group.Write"]);
+    expect(err.missingScopes).toEqual(["PM.Group", "PM.Group.Write"]);
   });
 
-  it('turns a wrong client secret into an unauthorized error that does not echo it', async () => {
+  it("turns a wrong client secret into an unauthorized error that does not echo it", async () => {
     const e = await start();
-    const err = await failure(client(e, { credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: 'not-the-secret-1f9c' } }).groups.list());
-    expect(err.kind).toBe('unauthorized');
-    expect(`${err.message} ${JSON.stringify(err)}`).not.toContain('not-the-secret-1f9c');
+    const err = await failure(
+      client(e, { credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: "not-the-secret-1f9c" } }).groups.list(),
+    );
+    expect(err.kind).toBe("unauthorized");
+    expect(`${err.message} ${JSON.stringify(err)}`).not.toContain("not-the-secret-1f9c");
   });
 
-  it('pages and sorts the seeded robot accounts', async () => {
+  it("pages and sorts the seeded robot accounts", async () => {
     const pm = client(await start());
-    const page = await pm.robotAccounts.listPage({ top: 2, sortBy: 'name', sortOrder: 'asc' });
+    const page = await pm.robotAccounts.listPage({ top: 2, sortBy: "name", sortOrder: "asc" });
     expect(page.totalCount).toBe(4);
-    expect(page.results.map((r) => r.name)).toEqual(['Buckbeak', 'Dobby']);
+    expect(page.results.map((r) => r.name)).toEqual(["Buckbeak", "Dobby"]);
     const all = await pm.robotAccounts.list({}, { pageSize: 1 }).toArray();
-    expect(all.map((r) => r.name).sort()).toEqual(['Buckbeak', 'Dobby', 'Hedwig', 'Roby']);
+    expect(all.map((r) => r.name).sort()).toEqual(["Buckbeak", "Dobby", "Hedwig", "Roby"]);
   });
 
-  it('turns a token the emulator never issued into an unauthorized error', async () => {
+  it("turns a token the emulator never issued into an unauthorized error", async () => {
     const e = await start();
-    const err = await failure(client(e, { credentials: { accessToken: 'not-a-token-it-issued' } }).groups.list());
-    expect(err).toMatchObject({ kind: 'unauthorized', status: 401 });
+    const err = await failure(client(e, { credentials: { accessToken: "not-a-token-it-issued" } }).groups.list());
+    expect(err).toMatchObject({ kind: "unauthorized", status: 401 });
   });
 
-  it('refreshes an expired token once and carries on', async () => {
+  it("refreshes an expired token once and carries on", async () => {
     const e = await start();
     let calls = 0;
     const pm = client(e, {
       // First an already-expired token, then a good one: the 401 triggers exactly one refresh.
-      credentials: async () => e.issueToken({ scopes: ['PM.Group'], expiresInSeconds: calls++ === 0 ? -1 : 3600 }),
+      credentials: async () => e.issueToken({ scopes: ["PM.Group"], expiresInSeconds: calls++ === 0 ? -1 : 3600 }),
     });
-    expect((await pm.groups.get(GRYFFINDORS)).name).toBe('Gryffindors');
+    expect((await pm.groups.get(GRYFFINDORS)).name).toBe("Gryffindors");
     expect(calls).toBe(2);
   });
 
-  it('rejects bad input before sending, and maps the server\'s 400 for raw calls', async () => {
+  it("rejects bad input before sending, and maps the server's 400 for raw calls", async () => {
     const e = await start();
     const pm = client(e);
-    await expect(pm.groups.get('gryff-01')).rejects.toBeInstanceOf(IdentityInputError);
-    await expect(pm.groups.create({ name: '' })).rejects.toBeInstanceOf(IdentityInputError);
-    const raw = await pm.raw.GET('/api/Group/{partitionGlobalId}/{groupId}', {
-      params: { path: { partitionGlobalId: 'magic-7', groupId: GRYFFINDORS } },
+    await expect(pm.groups.get("gryff-01")).rejects.toBeInstanceOf(IdentityInputError);
+    await expect(pm.groups.create({ name: "" })).rejects.toBeInstanceOf(IdentityInputError);
+    const raw = await pm.raw.GET("/api/Group/{partitionGlobalId}/{groupId}", {
+      params: { path: { partitionGlobalId: "magic-7", groupId: GRYFFINDORS } },
     });
     expect(raw.response.status).toBe(400);
-    expect(raw.error).toMatchObject({ errors: { partitionGlobalId: [expect.stringContaining('magic-7')] } });
+    expect(raw.error).toMatchObject({ errors: { partitionGlobalId: [expect.stringContaining("magic-7")] } });
   });
 
-  it('recovers from the emulator\'s 429s by waiting for Retry-After', async () => {
+  it("recovers from the emulator's 429s by waiting for Retry-After", async () => {
     const e = await start({ rateLimit: { windowMs: 1000, budgets: { GET: 3, POST: 100, PUT: 100, PATCH: 100, DELETE: 100 } } });
     const retries: number[] = [];
-    const pm = client(e, { retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5000 }, onRetry: (ev) => retries.push(Number(ev.reason)) });
+    const pm = client(e, {
+      retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5000 },
+      onRetry: (ev) => retries.push(Number(ev.reason)),
+    });
     const names = await Promise.all(Array.from({ length: 5 }, () => pm.groups.get(GRYFFINDORS).then((g) => g.name)));
-    expect(names).toEqual(Array(5).fill('Gryffindors'));
+    expect(names).toEqual(Array(5).fill("Gryffindors"));
     expect(retries.filter((s) => s === 429).length).toBeGreaterThan(0);
   });
 
-  it('does not retry a 500: it is surfaced as a server error after one attempt', async () => {
-    const e = await start({ faults: { seed: 1, rate: 1, kinds: ['500'] } });
+  it("does not retry a 500: it is surfaced as a server error after one attempt", async () => {
+    const e = await start({ faults: { seed: 1, rate: 1, kinds: ["500"] } });
     const err = await failure(client(e).groups.get(GRYFFINDORS));
-    expect(err).toMatchObject({ kind: 'server', status: 500, attempts: 1 });
+    expect(err).toMatchObject({ kind: "server", status: 500, attempts: 1 });
   });
 
-  it('surfaces a 429 as rate_limited with the wait when retries are off', async () => {
+  it("surfaces a 429 as rate_limited with the wait when retries are off", async () => {
     const e = await start({ rateLimit: { windowMs: 60000, budgets: { GET: 1, POST: 100, PUT: 100, PATCH: 100, DELETE: 100 } } });
     const pm = client(e, { retry: false });
     await pm.groups.list();
     const err = await failure(pm.groups.list());
-    expect(err).toMatchObject({ kind: 'rate_limited', status: 429, attempts: 1 });
+    expect(err).toMatchObject({ kind: "rate_limited", status: 429, attempts: 1 });
     expect(err.retryAfterMs).toBeGreaterThan(0);
   });
 
-  it('the client-side limiter keeps a burst under the emulator\'s budget: no 429 at all', async () => {
+  it("the client-side limiter keeps a burst under the emulator's budget: no 429 at all", async () => {
     const budgets = { GET: 4, POST: 100, PUT: 100, PATCH: 100, DELETE: 100 };
     const e = await start({ rateLimit: { windowMs: 300, budgets } });
     // The margin absorbs the spread in travel time between requests on a busy machine (see rate-limit.ts).
@@ -154,23 +165,23 @@ describe('the client against the emulator', () => {
     expect(results).toHaveLength(10);
   });
 
-  it('rides out injected faults on reads (seeded, so the run repeats)', async () => {
-    const e = await start({ faults: { seed: 7, rate: 0.4, kinds: ['503', 'drop', '429', 'delay'], delayMs: 10 } });
+  it("rides out injected faults on reads (seeded, so the run repeats)", async () => {
+    const e = await start({ faults: { seed: 7, rate: 0.4, kinds: ["503", "drop", "429", "delay"], delayMs: 10 } });
     const pm = client(e, { retry: { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 2000 } });
-    for (let i = 0; i < 10; i++) expect((await pm.groups.get(GRYFFINDORS)).name).toBe('Gryffindors');
+    for (let i = 0; i < 10; i++) expect((await pm.groups.get(GRYFFINDORS)).name).toBe("Gryffindors");
   });
 });
 
-describe('the client through Prism, a validating proxy, in front of the emulator', () => {
+describe("the client through Prism, a validating proxy, in front of the emulator", () => {
   let prism: PrismServer | undefined;
   afterEach(async () => {
     await prism?.close();
     prism = undefined;
   });
 
-  it('passes the whole walkthrough with zero request or response violations', async () => {
+  it("passes the whole walkthrough with zero request or response violations", async () => {
     const e = await start();
-    prism = await startPrism({ mode: 'proxy', upstream: e.baseUrl() });
+    prism = await startPrism({ mode: "proxy", upstream: e.baseUrl() });
     const violations: string[] = [];
     const statuses: number[] = [];
     const pm = client(e, {
@@ -179,7 +190,7 @@ describe('the client through Prism, a validating proxy, in front of the emulator
       credentials: async () => e.issueToken({ scopes: [...PM_SCOPES] }),
       onResponse: (ev) => {
         statuses.push(ev.status ?? 0);
-        if (ev.headers['sl-violations']) violations.push(`${ev.method} ${ev.url}: ${ev.headers['sl-violations']}`);
+        if (ev.headers["sl-violations"]) violations.push(`${ev.method} ${ev.url}: ${ev.headers["sl-violations"]}`);
       },
     });
     await walkThrough(pm);

@@ -1,31 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
-const bin = (name: string) => join(root, 'node_modules', '.bin', name);
-const work = mkdtempSync(join(tmpdir(), 'identity-package-'));
-const consumer = join(work, 'consumer');
-let tarball = '';
+const root = resolve(import.meta.dirname, "../..");
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const work = mkdtempSync(join(tmpdir(), "identity-package-"));
+const consumer = join(work, "consumer");
+let tarball = "";
 let packedFiles: string[] = [];
 
 beforeAll(async () => {
   // `npm pack` runs the prepare build, exactly as `npm publish` would.
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, maxBuffer: 10 << 20 });
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, maxBuffer: 10 << 20 });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(work, packed!.filename);
   packedFiles = packed!.files.map((f) => f.path).sort();
 
-  cpSync(join(import.meta.dirname, 'consumer'), consumer, { recursive: true });
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  cpSync(join(import.meta.dirname, "consumer"), consumer, { recursive: true });
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   // @types/node: the emulator's declarations mention node:http. The cache is warm from our own install.
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, '@types/node@^20'], {
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, "@types/node@^20"], {
     cwd: consumer,
     maxBuffer: 10 << 20,
   });
@@ -33,47 +33,47 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const tsconfig = (resolution: 'node16' | 'bundler') => ({
+const tsconfig = (resolution: "node16" | "bundler") => ({
   compilerOptions: {
     strict: true,
     noUncheckedIndexedAccess: true,
-    target: 'ES2022',
-    module: resolution === 'node16' ? 'node16' : 'esnext',
+    target: "ES2022",
+    module: resolution === "node16" ? "node16" : "esnext",
     moduleResolution: resolution,
     outDir: `out-${resolution}`,
-    types: ['node'],
+    types: ["node"],
     skipLibCheck: false,
   },
-  files: ['consumer.ts'],
+  files: ["consumer.ts"],
 });
 
-describe('the packed npm package', () => {
-  it('passes publint (strict)', async () => {
-    const { stdout } = await run(bin('publint'), ['--strict', tarball], { cwd: root });
-    expect(stdout).toContain('All good!');
+describe("the packed npm package", () => {
+  it("passes publint (strict)", async () => {
+    const { stdout } = await run(bin("publint"), ["--strict", tarball], { cwd: root });
+    expect(stdout).toContain("All good!");
   });
 
-  it('passes Are the Types Wrong (ESM-only profile)', async () => {
-    const { stdout } = await run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], { cwd: root, maxBuffer: 10 << 20 });
+  it("passes Are the Types Wrong (ESM-only profile)", async () => {
+    const { stdout } = await run(bin("attw"), [tarball, "--profile", "esm-only", "--format", "json"], { cwd: root, maxBuffer: 10 << 20 });
     const report = JSON.parse(stdout) as { analysis: { problems: Array<{ kind: string; resolutionKind?: string }> } };
-    const relevant = report.analysis.problems.filter((p) => !['node10', 'node16-cjs'].includes(p.resolutionKind ?? ''));
+    const relevant = report.analysis.problems.filter((p) => !["node10", "node16-cjs"].includes(p.resolutionKind ?? ""));
     expect(relevant).toEqual([]);
   });
 
-  it.each(['node16', 'bundler'] as const)('compiles a strict consumer under moduleResolution %s', async (resolution) => {
+  it.each(["node16", "bundler"] as const)("compiles a strict consumer under moduleResolution %s", async (resolution) => {
     writeFileSync(join(consumer, `tsconfig.${resolution}.json`), JSON.stringify(tsconfig(resolution)));
-    const result = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`], {
+    const result = await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", `tsconfig.${resolution}.json`], {
       cwd: consumer,
     }).catch((err: { stdout: string }) => ({ stdout: err.stdout, failed: true }));
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe("");
   });
 
-  it('runs against the emulator started from the installed package', async () => {
-    writeFileSync(join(consumer, 'tsconfig.node16.json'), JSON.stringify(tsconfig('node16')));
-    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.node16.json'], { cwd: consumer });
-    const { stdout } = await run(process.execPath, ['out-node16/consumer.js'], { cwd: consumer });
+  it("runs against the emulator started from the installed package", async () => {
+    writeFileSync(join(consumer, "tsconfig.node16.json"), JSON.stringify(tsconfig("node16")));
+    await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.node16.json"], { cwd: consumer });
+    const { stdout } = await run(process.execPath, ["out-node16/consumer.js"], { cwd: consumer });
     expect(JSON.parse(stdout.trim())).toEqual({
-      found: ['Luna-bot'],
+      found: ["Luna-bot"],
       memberCount: 1,
       gone: true,
       violations: 0,
@@ -81,26 +81,30 @@ describe('the packed npm package', () => {
     });
   });
 
-  it('installs the uipath-identity command: npx uipath-identity --help works, and so does a call', async () => {
-    const help = await run('npx', ['--no-install', 'uipath-identity', '--help'], { cwd: consumer });
+  it("installs the uipath-identity command: npx uipath-identity --help works, and so does a call", async () => {
+    const help = await run("npx", ["--no-install", "uipath-identity", "--help"], { cwd: consumer });
     expect(help.stdout).toMatch(/^Usage: uipath-identity \[options\] \[command\]/);
-    expect(help.stdout).toContain('Commands:');
-    const version = await run('npx', ['--no-install', 'uipath-identity', '--version'], { cwd: consumer });
-    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(help.stdout).toContain("Commands:");
+    const version = await run("npx", ["--no-install", "uipath-identity", "--version"], { cwd: consumer });
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version);
     // A file with an unknown key is refused before any connection setting is even looked at.
-    writeFileSync(join(consumer, 'bad.yaml'), 'groups:\n  - name: Gryffindors\n    colour: red\n');
-    const bad = await run('npx', ['--no-install', 'uipath-identity', 'plan', '-f', 'bad.yaml'], { cwd: consumer }).catch((e: { code: number; stderr: string }) => e);
+    writeFileSync(join(consumer, "bad.yaml"), "groups:\n  - name: Gryffindors\n    colour: red\n");
+    const bad = await run("npx", ["--no-install", "uipath-identity", "plan", "-f", "bad.yaml"], { cwd: consumer }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(bad).toMatchObject({ code: 1 });
     expect((bad as { stderr: string }).stderr).toContain('bad.yaml:3:5: unknown key "colour"');
   });
 
-  it('ships the identity-file JSON Schema for editors', () => {
-    const schema = JSON.parse(readFileSync(join(consumer, 'node_modules/uipath-identity-toolkit/schema/identity-file.schema.json'), 'utf8')) as { title: string };
-    expect(schema.title).toBe('uipath-identity file');
-    expect(packedFiles).toEqual(expect.arrayContaining(['bin/uipath-identity.js', 'dist/cli/main.js', 'schema/identity-file.schema.json']));
+  it("ships the identity-file JSON Schema for editors", () => {
+    const schema = JSON.parse(
+      readFileSync(join(consumer, "node_modules/uipath-identity-toolkit/schema/identity-file.schema.json"), "utf8"),
+    ) as { title: string };
+    expect(schema.title).toBe("uipath-identity file");
+    expect(packedFiles).toEqual(expect.arrayContaining(["bin/uipath-identity.js", "dist/cli/main.js", "schema/identity-file.schema.json"]));
   });
 
-  describe('npm publish --dry-run', () => {
+  describe("npm publish --dry-run", () => {
     // A stand-in registry on loopback, so the check runs offline: npm asks it for the package's
     // published versions (to refuse re-publishing one) and, being a dry run, uploads nothing.
     async function publishDryRun(published: string[]) {
@@ -108,18 +112,20 @@ describe('the packed npm package', () => {
       const registry = createServer((req, res) => {
         requests.push(`${req.method} ${req.url}`);
         if (published.length === 0) {
-          res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+          res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not found"}');
           return;
         }
         const versions = Object.fromEntries(published.map((v) => [v, { name: pkg.name, version: v }]));
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: pkg.name, versions, 'dist-tags': { latest: published.at(-1) } }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ name: pkg.name, versions, "dist-tags": { latest: published.at(-1) } }));
       });
-      await new Promise<void>((done) => registry.listen(0, '127.0.0.1', done));
+      await new Promise<void>((done) => registry.listen(0, "127.0.0.1", done));
       const url = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
       // --ignore-scripts: dist/ was built by the pack above (prepare), exactly as publish would build it.
-      const args = ['publish', '--dry-run', '--json', '--provenance', '--ignore-scripts', '--fetch-retries=0', '--registry', url];
+      const args = ["publish", "--dry-run", "--json", "--provenance", "--ignore-scripts", "--fetch-retries=0", "--registry", url];
       try {
-        const { stdout } = await run('npm', args, { cwd: root, maxBuffer: 10 << 20 });
+        const { stdout } = await run("npm", args, { cwd: root, maxBuffer: 10 << 20 });
         return { code: 0, json: JSON.parse(stdout) as Record<string, any>, requests };
       } catch (err) {
         const e = err as { code: number; stdout: string };
@@ -128,22 +134,34 @@ describe('the packed npm package', () => {
         registry.close();
       }
     }
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; publishConfig?: object };
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; version: string; publishConfig?: object };
 
-    it('would publish the packed files, with provenance, and only reads from the registry', async () => {
-      const result = await publishDryRun(['0.0.1-alpha']);
+    it("would publish the packed files, with provenance, and only reads from the registry", async () => {
+      const result = await publishDryRun(["0.0.1-alpha"]);
       expect(result.code).toBe(0);
       const published = result.json[pkg.name] as { id: string; files: Array<{ path: string }> };
       expect(published.id).toBe(`${pkg.name}@${pkg.version}`);
       expect(published.files.map((f) => f.path).sort()).toEqual(packedFiles);
-      expect(packedFiles).toEqual(expect.arrayContaining(['dist/client/index.js', 'dist/client/index.d.ts', 'dist/emulator/index.js', 'generated/openapi.json', 'generated/schema.d.ts', 'CHANGELOG.md', 'README.md', 'LICENSE', 'package.json']));
-      expect(packedFiles.filter((f) => /^(src|test|scripts|api|openapi)\//.test(f) || f.endsWith('.map'))).toEqual([]);
+      expect(packedFiles).toEqual(
+        expect.arrayContaining([
+          "dist/client/index.js",
+          "dist/client/index.d.ts",
+          "dist/emulator/index.js",
+          "generated/openapi.json",
+          "generated/schema.d.ts",
+          "CHANGELOG.md",
+          "README.md",
+          "LICENSE",
+          "package.json",
+        ]),
+      );
+      expect(packedFiles.filter((f) => /^(src|test|scripts|api|openapi)\//.test(f) || f.endsWith(".map"))).toEqual([]);
       expect(result.requests).toEqual([`GET /${pkg.name}`]);
       // Releases come from CI with a provenance attestation; a publish from anywhere else fails.
       expect(pkg.publishConfig).toEqual({ provenance: true });
     });
 
-    it('would refuse a version that is already published', async () => {
+    it("would refuse a version that is already published", async () => {
       const result = await publishDryRun([pkg.version]);
       expect(result.code).toBe(1);
       expect(result.json.error.summary).toContain(`You cannot publish over the previously published versions: ${pkg.version}`);

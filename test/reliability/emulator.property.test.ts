@@ -51,19 +51,74 @@ const segment = fc.oneof(
   fc.uuid(),
   fc.string({ maxLength: 20 }).map(encodeURIComponent),
   fc.string({ unit: "grapheme", maxLength: 8 }).map((s) => encodeURIComponent(s)),
-  fc.constantFrom("", ".", "..", "%", "%zz", "%00", "%2F", "Members", "members", "connect", "token", "api", "users", "BulkCreate", "InviteUsers", "Search", ".well-known", "openid-configuration", "jwks", "x".repeat(300)),
+  fc.constantFrom(
+    "",
+    ".",
+    "..",
+    "%",
+    "%zz",
+    "%00",
+    "%2F",
+    "Members",
+    "members",
+    "connect",
+    "token",
+    "api",
+    "users",
+    "BulkCreate",
+    "InviteUsers",
+    "Search",
+    ".well-known",
+    "openid-configuration",
+    "jwks",
+    "x".repeat(300),
+  ),
 );
 
 const path = fc
   .tuple(
     fc.constantFrom("/hogwarts/identity_", "/identity_", "/identity", "/HOGWARTS/identity_", "/nowhere/identity_", "", "/"),
-    fc.constantFrom("/api/Group", "/api/RobotAccount", "/api/User", "/api/user/users", "/api/Directory/Search", "/api/Directory/BulkResolveByName", "/api/group", "/api/robotaccount", "/api/Setting", "/connect/token", "/.well-known/openid-configuration", "/api", ""),
+    fc.constantFrom(
+      "/api/Group",
+      "/api/RobotAccount",
+      "/api/User",
+      "/api/user/users",
+      "/api/Directory/Search",
+      "/api/Directory/BulkResolveByName",
+      "/api/group",
+      "/api/robotaccount",
+      "/api/Setting",
+      "/connect/token",
+      "/.well-known/openid-configuration",
+      "/api",
+      "",
+    ),
     fc.array(segment, { maxLength: 4 }),
     fc.option(
       fc.array(
         fc.tuple(
           fc.constantFrom("top", "skip", "searchTerm", "sortBy", "sortOrder", "startsWith", "entityType", "sourceFilter", "x", "top[]"),
-          fc.oneof(fc.constantFrom("0", "1", "1000", "1001", "-1", "1e3", "asc", "desc", "name", "UserName", "", "NaN", "user", "robot", "localUsers", "robotAccounts"), fc.string({ maxLength: 10 }).map(encodeURIComponent)),
+          fc.oneof(
+            fc.constantFrom(
+              "0",
+              "1",
+              "1000",
+              "1001",
+              "-1",
+              "1e3",
+              "asc",
+              "desc",
+              "name",
+              "UserName",
+              "",
+              "NaN",
+              "user",
+              "robot",
+              "localUsers",
+              "robotAccounts",
+            ),
+            fc.string({ maxLength: 10 }).map(encodeURIComponent),
+          ),
         ),
         { maxLength: 4 },
       ),
@@ -87,33 +142,90 @@ const body = fc.oneof(
         id: fc.oneof(fc.uuid(), fc.jsonValue({ maxDepth: 1 })),
         name: fc.oneof(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 1 })),
         displayName: fc.oneof(fc.string({ maxLength: 12 }), fc.constant(null), fc.integer()),
-        groupIDsToAdd: fc.oneof(fc.array(fc.oneof(fc.uuid(), fc.constant(GRYFFINDORS), fc.constant(ADMINISTRATORS))), fc.jsonValue({ maxDepth: 1 })),
+        groupIDsToAdd: fc.oneof(
+          fc.array(fc.oneof(fc.uuid(), fc.constant(GRYFFINDORS), fc.constant(ADMINISTRATORS))),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         groupIDsToRemove: fc.array(fc.uuid(), { maxLength: 2 }),
         directoryUserMemberIDs: fc.oneof(fc.array(fc.uuid(), { maxLength: 2 }), fc.string()),
         groupIDs: fc.oneof(fc.array(fc.oneof(fc.uuid(), fc.constant(ADMINISTRATORS)), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
         robotAccountIDs: fc.oneof(fc.array(fc.uuid(), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
-        userName: fc.oneof(fc.constantFrom("ron.weasley@hogwarts.example", "Roby", "filch", "a b", ""), fc.emailAddress(), fc.jsonValue({ maxDepth: 1 })),
+        userName: fc.oneof(
+          fc.constantFrom("ron.weasley@hogwarts.example", "Roby", "filch", "a b", ""),
+          fc.emailAddress(),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         email: fc.oneof(fc.constantFrom("", "harry.potter@hogwarts.example", "nope"), fc.emailAddress(), fc.jsonValue({ maxDepth: 1 })),
         userIds: fc.oneof(fc.array(fc.oneof(fc.uuid(), fc.constant(RON)), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
-        users: fc.oneof(fc.array(fc.record({ userName: fc.oneof(fc.string({ maxLength: 8 }), fc.emailAddress()), email: fc.oneof(fc.emailAddress(), fc.constant("")), id: fc.oneof(fc.uuid(), fc.constant(HARRY)) }, { requiredKeys: [] }), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
-        entityNames: fc.oneof(fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("Gryffindors", "ron.weasley@hogwarts.example")), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        users: fc.oneof(
+          fc.array(
+            fc.record(
+              {
+                userName: fc.oneof(fc.string({ maxLength: 8 }), fc.emailAddress()),
+                email: fc.oneof(fc.emailAddress(), fc.constant("")),
+                id: fc.oneof(fc.uuid(), fc.constant(HARRY)),
+              },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 3 },
+          ),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+        entityNames: fc.oneof(
+          fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("Gryffindors", "ron.weasley@hogwarts.example")), { maxLength: 3 }),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         entityType: fc.oneof(fc.constantFrom("user", "group", "application", "robot"), fc.jsonValue({ maxDepth: 1 })),
-        extensionUserAttributesToAddOrUpdate: fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), fc.jsonValue({ maxDepth: 1 })),
+        extensionUserAttributesToAddOrUpdate: fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
       },
       { requiredKeys: [] },
     )
     .map((o) => JSON.stringify(o)),
   fc
-    .array(fc.record({ email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 6 })), redirectUrl: fc.oneof(fc.constant(`https://cloud.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID}`), fc.webUrl()), groupIDs: fc.array(fc.oneof(fc.uuid(), fc.constant(GRYFFINDORS)), { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 3 })
+    .array(
+      fc.record(
+        {
+          email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 6 })),
+          redirectUrl: fc.oneof(fc.constant(`https://cloud.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID}`), fc.webUrl()),
+          groupIDs: fc.array(fc.oneof(fc.uuid(), fc.constant(GRYFFINDORS)), { maxLength: 2 }),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    )
     .map((a) => JSON.stringify(a)),
-  fc.constantFrom("grant_type=client_credentials&client_id=emulator-demo-client&client_secret=x&scope=PM.Group", "{", "[]", "null", "\u0000"),
+  fc.constantFrom(
+    "grant_type=client_credentials&client_id=emulator-demo-client&client_secret=x&scope=PM.Group",
+    "{",
+    "[]",
+    "null",
+    "\u0000",
+  ),
 );
 
 const headers = fc.record(
   {
     // Mostly a valid token, so most requests get past authentication to the operations.
-    authorization: fc.oneof({ arbitrary: fc.constant("TOKEN"), weight: 12 }, fc.constant("Bearer"), fc.constant("Bearer x"), fc.constant("Basic Zm9vOmJhcg=="), fc.string({ maxLength: 10 }).map((s) => `Bearer ${encodeURIComponent(s)}`)),
-    "content-type": fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "application/problem+json", "multipart/form-data", ";", ""),
+    authorization: fc.oneof(
+      { arbitrary: fc.constant("TOKEN"), weight: 12 },
+      fc.constant("Bearer"),
+      fc.constant("Bearer x"),
+      fc.constant("Basic Zm9vOmJhcg=="),
+      fc.string({ maxLength: 10 }).map((s) => `Bearer ${encodeURIComponent(s)}`),
+    ),
+    "content-type": fc.constantFrom(
+      "application/json",
+      "application/json; charset=utf-8",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/problem+json",
+      "multipart/form-data",
+      ";",
+      "",
+    ),
     accept: fc.constantFrom("application/json", "*/*", "text/html"),
   },
   { requiredKeys: ["authorization"] },
@@ -151,12 +263,27 @@ const slot = (known: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...known
 const plausible = fc
   .record({
     template: fc.constantFrom(...TEMPLATES),
-    layout: fc.oneof({ arbitrary: fc.constant("/hogwarts/identity_"), weight: 6 }, fc.constantFrom("/identity_", "/identity", "/nowhere/identity_")),
+    layout: fc.oneof(
+      { arbitrary: fc.constant("/hogwarts/identity_"), weight: 6 },
+      fc.constantFrom("/identity_", "/identity", "/nowhere/identity_"),
+    ),
     org: slot([ORG_ID]),
     group: slot([GRYFFINDORS, ADMINISTRATORS]),
     robot: slot([ROBY]),
     user: slot([RON, HARRY]),
-    query: fc.constantFrom("", "?top=5&skip=0", "?top=1001", "?skip=-1", "?searchTerm=Roby&sortBy=name&sortOrder=desc", "?sortOrder=up", "?top=abc", "?searchTerm=weasley&sortBy=UserName", "?startsWith=r&sourceFilter=localUsers&sourceFilter=robotAccounts", "?startsWith=g&entityType=group", "?startsWith=&sourceFilter=nope"),
+    query: fc.constantFrom(
+      "",
+      "?top=5&skip=0",
+      "?top=1001",
+      "?skip=-1",
+      "?searchTerm=Roby&sortBy=name&sortOrder=desc",
+      "?sortOrder=up",
+      "?top=abc",
+      "?searchTerm=weasley&sortBy=UserName",
+      "?startsWith=r&sourceFilter=localUsers&sourceFilter=robotAccounts",
+      "?startsWith=g&entityType=group",
+      "?startsWith=&sourceFilter=nope",
+    ),
     headers,
     body: fc.oneof({ arbitrary: body, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 }),
   })
@@ -194,7 +321,11 @@ describe("emulator under arbitrary requests", () => {
     // The user and directory operations were among those reached.
     expect(usersAndDirectoryOk).toBeGreaterThan(10);
     // Still alive, and still serving its data.
-    const alive = await send({ method: "GET", path: `/hogwarts/identity_/api/Group/${ORG_ID}`, headers: { authorization: `Bearer ${token}` } });
+    const alive = await send({
+      method: "GET",
+      path: `/hogwarts/identity_/api/Group/${ORG_ID}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(alive.status).toBe(200);
     // No answer broke the contract.
     expect(emulator.violations).toEqual([]);

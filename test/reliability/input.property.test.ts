@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
-import { createIdentityClient, IdentityApiError, IdentityInputError, IdentityLookupError, type IdentityClient } from "../../src/client/index.js";
+import {
+  createIdentityClient,
+  IdentityApiError,
+  IdentityInputError,
+  IdentityLookupError,
+  type IdentityClient,
+} from "../../src/client/index.js";
 import { ORG_ID } from "./support/ids.js";
 
 const RUNS = 1000;
@@ -16,7 +22,11 @@ beforeAll(async () => {
   client = createIdentityClient({
     baseUrl: emulator.baseUrl(),
     partitionGlobalId: ORG_ID,
-    credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"] },
+    credentials: {
+      clientId: DEMO_CLIENT.clientId,
+      clientSecret: DEMO_CLIENT.clientSecret,
+      scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"],
+    },
     rateLimit: false,
     retry: false,
     onRequest: (e) => {

@@ -11,7 +11,14 @@ let server: ScriptedServer;
 let client: IdentityClient;
 let total = 0;
 
-const robot = (i: number) => ({ id: guid(0xcccc, i), name: `robot-${i}`, displayName: null, creationTime: "2024-01-01T00:00:00Z", lastLoginTime: null, groupIds: [] });
+const robot = (i: number) => ({
+  id: guid(0xcccc, i),
+  name: `robot-${i}`,
+  displayName: null,
+  creationTime: "2024-01-01T00:00:00Z",
+  lastLoginTime: null,
+  groupIds: [],
+});
 
 beforeAll(async () => {
   // A listing of `total` robot accounts, answered window by window as the service does.
@@ -33,9 +40,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** A page size, and a total of at most twelve pages (and at most 3,000 items). */
-const sizes = fc.integer({ min: 1, max: 1000 }).chain((pageSize) =>
-  fc.tuple(fc.constant(pageSize), fc.integer({ min: 0, max: Math.min(3000, pageSize * 12) })),
-);
+const sizes = fc
+  .integer({ min: 1, max: 1000 })
+  .chain((pageSize) => fc.tuple(fc.constant(pageSize), fc.integer({ min: 0, max: Math.min(3000, pageSize * 12) })));
 
 describe("paging invariants", () => {
   it("yields every item exactly once, in order, in ceil(N/pageSize) requests", async () => {

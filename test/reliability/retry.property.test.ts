@@ -13,7 +13,15 @@ type Operation = "get" | "update" | "delete" | "createGroup" | "createRobot";
 const ROBOT_ID = guid(0xdddd, 1);
 const GROUP_ID = guid(0xdddd, 2);
 const robot = { id: ROBOT_ID, name: "r", displayName: "r", creationTime: "2024-01-01T00:00:00Z", lastLoginTime: null, groupIds: [] };
-const group = { id: GROUP_ID, name: "g", displayName: "g", type: 1, creationTime: "2024-01-01T00:00:00Z", lastModificationTime: null, members: [] };
+const group = {
+  id: GROUP_ID,
+  name: "g",
+  displayName: "g",
+  type: 1,
+  creationTime: "2024-01-01T00:00:00Z",
+  lastModificationTime: null,
+  members: [],
+};
 
 let server: ScriptedServer;
 let answers: Answer[] = [];

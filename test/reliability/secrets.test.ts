@@ -35,7 +35,8 @@ function captureError(error: unknown): void {
   capture("stack", e.stack ?? "");
   capture("json", JSON.stringify(e));
   capture("inspect", error);
-  for (let c = (e as { cause?: unknown }).cause, i = 0; c !== undefined && i < 5; c = (c as { cause?: unknown }).cause, i++) capture("cause", c);
+  for (let c = (e as { cause?: unknown }).cause, i = 0; c !== undefined && i < 5; c = (c as { cause?: unknown }).cause, i++)
+    capture("cause", c);
 }
 
 function use(token: TokenEndpoint, api: Api): void {
@@ -112,11 +113,22 @@ describe("no secret or token reaches errors, logs or the console", () => {
 
   it("API errors whose bodies echo the secret and the token", async () => {
     const answers: Array<(res: ServerResponse) => void> = [
-      (res) => reply(res, 400, { type: "x", title: `One or more validation errors occurred: ${echo}`, status: 400, errors: { name: ["The name field is required."] }, traceId: "00-1" }),
+      (res) =>
+        reply(res, 400, {
+          type: "x",
+          title: `One or more validation errors occurred: ${echo}`,
+          status: 400,
+          errors: { name: ["The name field is required."] },
+          traceId: "00-1",
+        }),
       (res) => reply(res, 400, { title: "Bad Request", detail: echo }),
       (res) => reply(res, 400, { title: "One or more validation errors occurred.", errors: { [SECRET]: [echo], name: [echo] } }),
-      (res) => reply(res, 403, { errorMessage: "no" }, { "www-authenticate": `Bearer error="invalid_token", token="${TOKEN}"`, "x-echo": echo }),
-      (res) => reply(res, 403, { errorMessage: `Scope(s) '${TOKEN}' is(are) invalid. Expect to have 'PM.RobotAccount' or 'PM.RobotAccount.Read'. ` }),
+      (res) =>
+        reply(res, 403, { errorMessage: "no" }, { "www-authenticate": `Bearer error="invalid_token", token="${TOKEN}"`, "x-echo": echo }),
+      (res) =>
+        reply(res, 403, {
+          errorMessage: `Scope(s) '${TOKEN}' is(are) invalid. Expect to have 'PM.RobotAccount' or 'PM.RobotAccount.Read'. `,
+        }),
       (res) => reply(res, 404, { succeeded: false, errors: [{ code: "NotFound", description: echo }] }),
       (res) => reply(res, 409, { error: "conflict", error_description: echo }),
       (res) => reply(res, 500, echo),
@@ -130,7 +142,9 @@ describe("no secret or token reaches errors, logs or the console", () => {
       expect(await run(() => c.robotAccounts.get(ROBOT_ID))).toBe("error");
       expect(await run(() => c.robotAccounts.update(ROBOT_ID, { displayName: "x" }))).toBe("error");
       expect(await run(() => c.robotAccounts.create({ name: "x" }))).toBe("error");
-      expect(await run(async () => c.unwrap(await c.raw.GET("/api/RobotAccount/{id}", { params: { path: { id: ORG_ID } } })))).toBe("error");
+      expect(await run(async () => c.unwrap(await c.raw.GET("/api/RobotAccount/{id}", { params: { path: { id: ORG_ID } } })))).toBe(
+        "error",
+      );
     }
   });
 
@@ -171,7 +185,12 @@ describe("no secret or token reaches errors, logs or the console", () => {
     const rotating: TokenEndpoint = (_, res) => reply(res, 200, { access_token: `${TOKEN}-${++issued}`, expires_in: 3600 });
     // The 401s echo the exact token they refused (the client has seen it, so it must hide it).
     const refuse = (a: Arrival, res: ServerResponse) =>
-      reply(res, 401, { error: "invalid_token", error_description: `${a.headers.authorization} from ${SECRET}` }, { "www-authenticate": 'Bearer error="invalid_token"' });
+      reply(
+        res,
+        401,
+        { error: "invalid_token", error_description: `${a.headers.authorization} from ${SECRET}` },
+        { "www-authenticate": 'Bearer error="invalid_token"' },
+      );
     use(rotating, (a, res, n) => (n === 1 ? refuse(a, res) : reply(res, 200, robot)));
     expect(await run(() => client().robotAccounts.get(ROBOT_ID))).toBe("ok");
     use(rotating, (a, res) => refuse(a, res));

@@ -3,7 +3,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Option, type Command } from "@commander-js/extra-typings";
 import { stringify } from "yaml";
-import { AUTOMATION_CLOUD_RATE_LIMITS, isGuid, type Group, type IdentityClient, type RateLimitOptions, type RobotAccount } from "../../client/index.js";
+import {
+  AUTOMATION_CLOUD_RATE_LIMITS,
+  isGuid,
+  type Group,
+  type IdentityClient,
+  type RateLimitOptions,
+  type RobotAccount,
+} from "../../client/index.js";
 import type { CliContext } from "../context.js";
 import { CliFailure, EXIT, UsageError } from "../failures.js";
 import { execute, requestLine } from "../iac/execute.js";
@@ -50,7 +57,9 @@ export function registerIdentityAsCode(program: Command, act: Act): void {
               stringify(document),
           );
         }
-        ctx.note(`Exported ${document.groups.length} group(s) and ${document.robotAccounts.length} robot account(s) with ${requestSummary(ctx.requests)}.`);
+        ctx.note(
+          `Exported ${document.groups.length} group(s) and ${document.robotAccounts.length} robot account(s) with ${requestSummary(ctx.requests)}.`,
+        );
       }),
     );
 
@@ -98,7 +107,8 @@ export function registerIdentityAsCode(program: Command, act: Act): void {
           throw new UsageError("apply takes either -f FILE (plan now, then apply) or a saved PLAN.json, not both and not neither");
         }
         const concurrency = Number(options.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, not ${JSON.stringify(options.concurrency)}`);
+        if (!Number.isInteger(concurrency) || concurrency < 1)
+          throw new UsageError(`--concurrency must be a whole number of at least 1, not ${JSON.stringify(options.concurrency)}`);
         const pm = await ctx.client();
         let plan: Plan;
         let live: LiveState;
@@ -107,7 +117,9 @@ export function registerIdentityAsCode(program: Command, act: Act): void {
           const saved = loadPlan(planPath);
           ({ live, plan } = await planFor(pm, saved.desired));
           if (lower(live.partitionGlobalId) !== lower(saved.organization.partitionGlobalId)) {
-            throw new CliFailure(`The plan ${planPath} was made for organization ${saved.organization.partitionGlobalId}, not ${live.partitionGlobalId}.`);
+            throw new CliFailure(
+              `The plan ${planPath} was made for organization ${saved.organization.partitionGlobalId}, not ${live.partitionGlobalId}.`,
+            );
           }
           if (fingerprint(live) !== saved.fingerprint) {
             throw new CliFailure(
@@ -124,7 +136,9 @@ export function registerIdentityAsCode(program: Command, act: Act): void {
         }
         const previous = lastUnfinished(ctx.io.env, live.partitionGlobalId);
         if (previous) {
-          ctx.note(`An earlier apply stopped after ${previous.done} of ${previous.requests} requests (${previous.path}); this plan was made from the organization as it is now, so it finishes the rest.`);
+          ctx.note(
+            `An earlier apply stopped after ${previous.done} of ${previous.requests} requests (${previous.path}); this plan was made from the organization as it is now, so it finishes the rest.`,
+          );
         }
         printPlan(ctx, plan, live);
         if (plan.steps.length === 0) return;
@@ -159,7 +173,9 @@ async function planFor(pm: IdentityClient, file: IdentityFile): Promise<{ live: 
 /** Ids of users an exclusive group would lose whose addresses the reads did not bring. */
 function unnamedRemovals(plan: Plan, live: LiveState): string[] {
   const robots = new Set(live.robots.map((r) => lower(r.id)));
-  return [...new Set(plan.steps.flatMap((s) => (s.kind === "updateGroup" ? s.remove : [])))].filter((id) => !robots.has(id) && !live.usersById.has(id));
+  return [...new Set(plan.steps.flatMap((s) => (s.kind === "updateGroup" ? s.remove : [])))].filter(
+    (id) => !robots.has(id) && !live.usersById.has(id),
+  );
 }
 
 /** What the plan must read beyond groups and robot accounts: the fewest memberships and names. */
@@ -167,8 +183,10 @@ function needsFor(file: IdentityFile, groups: Group[], robots: RobotAccount[]): 
   const robotNames = new Set([...robots.map((r) => lower(r.name ?? "")), ...file.robotAccounts.map((r) => lower(r.name))]);
   const existing = new Map(groups.filter((g) => !isBuiltIn(g.type)).map((g) => [lower(g.name ?? ""), g.id]));
   const memberGroups = new Set<string>();
-  for (const g of file.groups) if (g.members !== undefined && existing.has(lower(g.name))) memberGroups.add(existing.get(lower(g.name)) as string);
-  for (const u of file.users) for (const ref of u.groups) if (existing.has(lower(ref.value))) memberGroups.add(existing.get(lower(ref.value)) as string);
+  for (const g of file.groups)
+    if (g.members !== undefined && existing.has(lower(g.name))) memberGroups.add(existing.get(lower(g.name)) as string);
+  for (const u of file.users)
+    for (const ref of u.groups) if (existing.has(lower(ref.value))) memberGroups.add(existing.get(lower(ref.value)) as string);
   const userNames = [
     ...file.groups.flatMap((g) => (g.members ?? []).map((m) => m.value)).filter((v) => !isGuid(v) && !robotNames.has(lower(v))),
     ...file.users.map((u) => u.email),
@@ -176,9 +194,20 @@ function needsFor(file: IdentityFile, groups: Group[], robots: RobotAccount[]): 
   return { memberGroups: [...memberGroups], userNames };
 }
 
-async function carryOut(ctx: CliContext, pm: IdentityClient, plan: Plan, live: LiveState, files: string[], concurrency: number): Promise<number> {
+async function carryOut(
+  ctx: CliContext,
+  pm: IdentityClient,
+  plan: Plan,
+  live: LiveState,
+  files: string[],
+  concurrency: number,
+): Promise<number> {
   const total = plan.steps.length;
-  const journal = openJournal(ctx.io.env, { organization: { baseUrl: live.baseUrl, partitionGlobalId: live.partitionGlobalId }, files, requests: total });
+  const journal = openJournal(ctx.io.env, {
+    organization: { baseUrl: live.baseUrl, partitionGlobalId: live.partitionGlobalId },
+    files,
+    requests: total,
+  });
   let stopping = false;
   const onSigint = () => {
     if (stopping) process.exit(EXIT.interrupted);
@@ -197,7 +226,12 @@ async function carryOut(ctx: CliContext, pm: IdentityClient, plan: Plan, live: L
         done += 1;
         const method = STEP_METHOD[outcome.step.kind];
         remaining[method] = (remaining[method] ?? 1) - 1;
-        journal.record({ ok: outcome.ok, step: outcome.step.kind, what: outcome.detail, ...(outcome.error !== undefined && { error: String((outcome.error as Error).message ?? outcome.error) }) });
+        journal.record({
+          ok: outcome.ok,
+          step: outcome.step.kind,
+          what: outcome.detail,
+          ...(outcome.error !== undefined && { error: String((outcome.error as Error).message ?? outcome.error) }),
+        });
         const line = outcome.ok ? outcome.detail : `FAILED to ${outcome.detail}: ${(outcome.error as Error).message}`;
         // The schedule knows only this process's sends: 429s mean others spend the budget too.
         const shared = ctx.retries["429"] ? ` (+${ctx.retries["429"]} × 429 retried: the budget is shared)` : "";
@@ -205,10 +239,14 @@ async function carryOut(ctx: CliContext, pm: IdentityClient, plan: Plan, live: L
       },
     });
     const sum = summary(plan);
-    const retried = ctx.retries["429"] ? ` ${ctx.retries["429"]} request(s) met 429 (the budget is shared with others) and were retried.` : "";
+    const retried = ctx.retries["429"]
+      ? ` ${ctx.retries["429"]} request(s) met 429 (the budget is shared with others) and were retried.`
+      : "";
     if (result.skipped > 0 || stopping) {
       journal.close("interrupted", { done: result.done, failed: result.failed.length, skipped: result.skipped });
-      progress.stop(`Interrupted after ${result.done} of ${total} requests; ${result.skipped} not sent. Journal: ${journal.path}. Run apply again to finish.`);
+      progress.stop(
+        `Interrupted after ${result.done} of ${total} requests; ${result.skipped} not sent. Journal: ${journal.path}. Run apply again to finish.`,
+      );
       return EXIT.interrupted;
     }
     if (result.failed.length > 0) {
@@ -217,7 +255,9 @@ async function carryOut(ctx: CliContext, pm: IdentityClient, plan: Plan, live: L
       throw new CliFailure(result.failed.map((f) => `${f.detail}: ${(f.error as Error).message}`).join("\n"));
     }
     journal.close("finished", { done: result.done });
-    progress.stop(`Apply complete: ${sum.add} added, ${sum.change} changed, ${sum.remove} removed (${requestSummary(ctx.requests)}).${retried}`);
+    progress.stop(
+      `Apply complete: ${sum.add} added, ${sum.change} changed, ${sum.remove} removed (${requestSummary(ctx.requests)}).${retried}`,
+    );
     return EXIT.ok;
   } finally {
     process.off("SIGINT", onSigint);
@@ -241,7 +281,12 @@ function printPlan(ctx: CliContext, plan: Plan, live: LiveState): void {
   const byMethod = requestsByMethod(plan.steps);
   const sum = summary(plan);
   if (ctx.format === "json" || ctx.format === "yaml") {
-    const data = { organization: { baseUrl: live.baseUrl, partitionGlobalId: live.partitionGlobalId }, summary: sum, changes: plan.changes, requests: byMethod };
+    const data = {
+      organization: { baseUrl: live.baseUrl, partitionGlobalId: live.partitionGlobalId },
+      summary: sum,
+      changes: plan.changes,
+      requests: byMethod,
+    };
     ctx.print(ctx.format === "json" ? `${JSON.stringify(data, null, 2)}\n` : stringify(data));
     return;
   }
@@ -265,7 +310,10 @@ function printPlan(ctx: CliContext, plan: Plan, live: LiveState): void {
 /** The requests by method class, and the least time the budgets allow for them. */
 export function budgetLine(byMethod: Record<string, number>, rateLimit: RateLimitOptions | false | undefined): string {
   const order = ["GET", "POST", "PUT", "DELETE"];
-  const counts = order.filter((m) => byMethod[m]).map((m) => `${byMethod[m]} ${m}`).join(", ");
+  const counts = order
+    .filter((m) => byMethod[m])
+    .map((m) => `${byMethod[m]} ${m}`)
+    .join(", ");
   if (rateLimit === false) return `Requests: ${counts}; no rate limits are configured.`;
   const windowMs = rateLimit?.windowMs ?? AUTOMATION_CLOUD_RATE_LIMITS.windowMs;
   const budgets: Record<string, number | undefined> = { ...AUTOMATION_CLOUD_RATE_LIMITS.budgets, ...(rateLimit?.budgets ?? {}) };

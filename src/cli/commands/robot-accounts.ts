@@ -109,7 +109,9 @@ export function registerRobotAccounts(program: Command, act: Act): void {
           ...(options.removeFromGroup && { removeFromGroupIds: await groups.ids(options.removeFromGroup) }),
         });
         ctx.note(`Updated robot account ${updated.name}.`);
-        ctx.print(render(ctx.format, [updated], columns(await groupNamer(groups, ctx.format !== "json" && ctx.format !== "yaml")), updated));
+        ctx.print(
+          render(ctx.format, [updated], columns(await groupNamer(groups, ctx.format !== "json" && ctx.format !== "yaml")), updated),
+        );
       }),
     );
 

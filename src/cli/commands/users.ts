@@ -6,7 +6,8 @@ import { render, renderRecord, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";
 
 /** A user type for people: `robotAccount` reads "robot account". */
-const typeLabel = (type: User["type"]) => (type === undefined ? undefined : (userTypeName(type)?.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`) ?? type));
+const typeLabel = (type: User["type"]) =>
+  type === undefined ? undefined : (userTypeName(type)?.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`) ?? type);
 
 const COLUMNS: Column<User>[] = [
   { header: "USER NAME", value: (u) => u.userName },
@@ -38,7 +39,10 @@ export function registerUsers(program: Command, act: Act): void {
     .action((options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const list = await take(pm.users.list({ ...(options.search && { search: options.search }), sortBy: "UserName" }), parseLimit(options.limit));
+        const list = await take(
+          pm.users.list({ ...(options.search && { search: options.search }), sortBy: "UserName" }),
+          parseLimit(options.limit),
+        );
         ctx.print(render(ctx.format, list, COLUMNS));
       }),
     );

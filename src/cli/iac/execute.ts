@@ -97,7 +97,10 @@ async function run(pm: IdentityClient, step: Step): Promise<string> {
       });
       return `changed robot account ${step.name}`;
     case "updateUser":
-      await pm.users.update(step.id, { ...(step.name !== undefined && { name: step.name }), ...(step.surname !== undefined && { surname: step.surname }) });
+      await pm.users.update(step.id, {
+        ...(step.name !== undefined && { name: step.name }),
+        ...(step.surname !== undefined && { surname: step.surname }),
+      });
       return `changed user ${step.email}`;
     case "deleteGroups":
       await pm.groups.deleteMany(step.ids);

@@ -60,7 +60,9 @@ export interface IdentityFile {
 /** Everything wrong with the files, each line `FILE:LINE:COLUMN: message`; nothing was sent. */
 export class FileProblems extends CliFailure {
   constructor(readonly problems: string[]) {
-    super(`${problems.length === 1 ? "The file has a problem" : `The files have ${problems.length} problems`}; nothing was sent:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super(
+      `${problems.length === 1 ? "The file has a problem" : `The files have ${problems.length} problems`}; nothing was sent:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
   }
 }
 
@@ -176,10 +178,13 @@ function readDocument(file: string, text: string, problems: string[]): Part | un
 
 /** Where an Ajv error points: the offending key for an unknown one, else the value. */
 function offsetOf(doc: Document, e: ErrorObject): number {
-  const path = e.instancePath.split("/").slice(1).map((p) => {
-    const token = p.replace(/~1/g, "/").replace(/~0/g, "~");
-    return /^\d+$/.test(token) ? Number(token) : token;
-  });
+  const path = e.instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => {
+      const token = p.replace(/~1/g, "/").replace(/~0/g, "~");
+      return /^\d+$/.test(token) ? Number(token) : token;
+    });
   const node = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as Node | null | undefined;
   const extra = (e.params as { additionalProperty?: string }).additionalProperty;
   if (extra !== undefined && node && isMap(node)) {
@@ -216,7 +221,9 @@ function schemaMessage(e: ErrorObject): string | undefined {
 
 function allowedKeys(e: ErrorObject): string {
   const properties = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
-  return Object.keys(properties).filter((k) => k !== "$schema").join(", ");
+  return Object.keys(properties)
+    .filter((k) => k !== "$schema")
+    .join(", ");
 }
 
 const CSV_FORMS = {
@@ -245,7 +252,9 @@ function readCsv(file: string, text: string, problems: string[]): Part | undefin
   const form = CSV_FORMS[kind];
   columns.forEach((c, i) => {
     if (!(form.allowed as readonly string[]).includes(c)) {
-      problems.push(`${file}:1:${i + 1}: unknown column ${JSON.stringify(c)} (allowed for ${kind === "users" ? "users" : "robot accounts"}: ${form.allowed.join(", ")})`);
+      problems.push(
+        `${file}:1:${i + 1}: unknown column ${JSON.stringify(c)} (allowed for ${kind === "users" ? "users" : "robot accounts"}: ${form.allowed.join(", ")})`,
+      );
     }
   });
   const part: Part = { groups: [], robotAccounts: [], users: [], prune: { groups: false, robotAccounts: false } };
@@ -258,7 +267,7 @@ function readCsv(file: string, text: string, problems: string[]): Part | undefin
     };
     const key = cell(form.required[0]);
     if (!key || key.value === "") {
-      problems.push(`${file}:${line}:${(key?.at.column ?? 1)}: ${form.required[0]} must not be empty`);
+      problems.push(`${file}:${line}:${key?.at.column ?? 1}: ${form.required[0]} must not be empty`);
       return;
     }
     const groupsCell = cell("groups");

@@ -27,7 +27,8 @@ export function openJournal(env: Io["env"], header: JournalHeader, now: Date = n
   const dir = journalDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `apply-${now.toISOString().replace(/[:.]/g, "-")}-${process.pid}.jsonl`);
-  const write = (entry: Record<string, unknown>) => appendFileSync(path, `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`, { mode: 0o600 });
+  const write = (entry: Record<string, unknown>) =>
+    appendFileSync(path, `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`, { mode: 0o600 });
   write({ event: "started", ...header });
   return {
     path,
@@ -40,14 +41,19 @@ export function openJournal(env: Io["env"], header: JournalHeader, now: Date = n
 export function lastUnfinished(env: Io["env"], partitionGlobalId: string): { path: string; done: number; requests: number } | undefined {
   let files: string[];
   try {
-    files = readdirSync(journalDir(env)).filter((f) => f.endsWith(".jsonl")).sort();
+    files = readdirSync(journalDir(env))
+      .filter((f) => f.endsWith(".jsonl"))
+      .sort();
   } catch {
     // No journal directory yet: nothing ran before.
     return undefined;
   }
   for (const file of files.reverse()) {
     const path = join(journalDir(env), file);
-    const lines = readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const header = lines[0] as { organization?: { partitionGlobalId?: string }; requests?: number } | undefined;
     if (header?.organization?.partitionGlobalId !== partitionGlobalId) continue;
     const last = lines.at(-1)?.event;

@@ -112,7 +112,13 @@ async function resolveNames(pm: IdentityClient, state: LiveState, names: string[
         state.unknownNames.add(n);
         continue;
       }
-      const ref: UserRef = { id: lower(entity.identifier), email: entity.email ?? "", userName: n, name: entity.firstName, surname: entity.lastName };
+      const ref: UserRef = {
+        id: lower(entity.identifier),
+        email: entity.email ?? "",
+        userName: n,
+        name: entity.firstName,
+        surname: entity.lastName,
+      };
       state.usersById.set(ref.id, ref);
       state.usersByName.set(n, ref);
     }
@@ -162,7 +168,12 @@ export function fingerprint(state: LiveState): string {
   const sorted = <T>(list: T[], key: (t: T) => string) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
   const digest = {
     groups: sorted(state.groups, (g) => lower(g.id)).map((g) => [lower(g.id), g.name, g.type]),
-    robots: sorted(state.robots, (r) => lower(r.id)).map((r) => [lower(r.id), r.name, r.displayName, [...(r.groupIds ?? [])].map(lower).sort()]),
+    robots: sorted(state.robots, (r) => lower(r.id)).map((r) => [
+      lower(r.id),
+      r.name,
+      r.displayName,
+      [...(r.groupIds ?? [])].map(lower).sort(),
+    ]),
     members: [...state.userMembers].sort(([a], [b]) => a.localeCompare(b)).map(([g, m]) => [g, [...m].sort()]),
     names: [...state.usersByName].sort(([a], [b]) => a.localeCompare(b)).map(([n, u]) => [n, u.id]),
     unknown: [...state.unknownNames].sort(),

@@ -75,7 +75,11 @@ interface MemberRef {
   robot: boolean;
 }
 
-export function computePlan(file: IdentityFile, live: LiveState, newId: () => string = () => crypto.randomUUID()): { plan: Plan; problems: PlanProblem[] } {
+export function computePlan(
+  file: IdentityFile,
+  live: LiveState,
+  newId: () => string = () => crypto.randomUUID(),
+): { plan: Plan; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
   const changes: Change[] = [];
   const steps: Step[] = [];
@@ -96,11 +100,15 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
     if (existing) {
       if (isBuiltIn(existing.type)) {
         if (!g.builtIn && g.members !== undefined) {
-          problems.push({ at: g.at, message: `${JSON.stringify(g.name)} is a built-in group: its members cannot be managed here (mark it builtIn: true or leave its members out)` });
+          problems.push({
+            at: g.at,
+            message: `${JSON.stringify(g.name)} is a built-in group: its members cannot be managed here (mark it builtIn: true or leave its members out)`,
+          });
         }
         continue;
       }
-      if (g.builtIn) notes.push(`${where(g.at)}: ${JSON.stringify(g.name)} is marked builtIn but is a custom group; it is managed like any other.`);
+      if (g.builtIn)
+        notes.push(`${where(g.at)}: ${JSON.stringify(g.name)} is marked builtIn but is a custom group; it is managed like any other.`);
     } else {
       if (g.builtIn) {
         problems.push({ at: g.at, message: `built-in group ${JSON.stringify(g.name)} does not exist in this organization` });
@@ -113,7 +121,11 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
   }
   const groupRef = (ref: Located<string>): string | undefined => {
     const id = isGuid(ref.value) ? live.groups.find((g) => lower(g.id) === lower(ref.value))?.id : groupIdByName.get(lower(ref.value));
-    if (!id) problems.push({ at: ref.at, message: `group ${JSON.stringify(ref.value)} does not exist (neither in this organization nor in the file)` });
+    if (!id)
+      problems.push({
+        at: ref.at,
+        message: `group ${JSON.stringify(ref.value)} does not exist (neither in this organization nor in the file)`,
+      });
     return id ? lower(id) : undefined;
   };
   const groupName = (id: string) =>
@@ -139,7 +151,10 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
       pendingRobotJoins.set(lower(v), joins);
       return undefined;
     }
-    problems.push({ at: ref.at, message: `no user or robot account is named ${JSON.stringify(v)} (the directory does not know this address or user name)` });
+    problems.push({
+      at: ref.at,
+      message: `no user or robot account is named ${JSON.stringify(v)} (the directory does not know this address or user name)`,
+    });
     return undefined;
   };
 
@@ -184,7 +199,12 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
     const existing = liveRobotByName.get(lower(r.name));
     if (!existing) {
       const joins = [...new Set([...groupIds, ...(pendingRobotJoins.get(lower(r.name)) ?? [])])];
-      steps.push({ kind: "createRobot", name: r.name, ...(r.displayName !== undefined && { displayName: r.displayName }), groupIds: joins });
+      steps.push({
+        kind: "createRobot",
+        name: r.name,
+        ...(r.displayName !== undefined && { displayName: r.displayName }),
+        groupIds: joins,
+      });
       changes.push({
         op: "+",
         what: "robot account",
@@ -223,14 +243,20 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
     if (!existing) {
       const key = groupIds.join(",");
       const batch = newUsersByGroups.get(key) ?? { groupIds, users: [] };
-      batch.users.push({ email: u.email, ...(u.name !== undefined && { name: u.name }), ...(u.surname !== undefined && { surname: u.surname }) });
+      batch.users.push({
+        email: u.email,
+        ...(u.name !== undefined && { name: u.name }),
+        ...(u.surname !== undefined && { surname: u.surname }),
+      });
       newUsersByGroups.set(key, batch);
       changes.push({
         op: "+",
         what: "user",
         name: u.email,
         details: [
-          ...(u.name || u.surname ? [{ op: "+" as const, text: `name ${JSON.stringify([u.name, u.surname].filter(Boolean).join(" "))}` }] : []),
+          ...(u.name || u.surname
+            ? [{ op: "+" as const, text: `name ${JSON.stringify([u.name, u.surname].filter(Boolean).join(" "))}` }]
+            : []),
           ...groupIds.map((g) => ({ op: "+" as const, text: `in ${groupName(g)}` })),
         ],
       });
@@ -242,10 +268,18 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
       wanted.set(g, set);
     }
     const nameChanges: Array<{ op: "~"; text: string }> = [];
-    if (u.name !== undefined && u.name !== (existing.name ?? "")) nameChanges.push({ op: "~", text: `name ${JSON.stringify(existing.name ?? "")} → ${JSON.stringify(u.name)}` });
-    if (u.surname !== undefined && u.surname !== (existing.surname ?? "")) nameChanges.push({ op: "~", text: `surname ${JSON.stringify(existing.surname ?? "")} → ${JSON.stringify(u.surname)}` });
+    if (u.name !== undefined && u.name !== (existing.name ?? ""))
+      nameChanges.push({ op: "~", text: `name ${JSON.stringify(existing.name ?? "")} → ${JSON.stringify(u.name)}` });
+    if (u.surname !== undefined && u.surname !== (existing.surname ?? ""))
+      nameChanges.push({ op: "~", text: `surname ${JSON.stringify(existing.surname ?? "")} → ${JSON.stringify(u.surname)}` });
     if (nameChanges.length > 0) {
-      steps.push({ kind: "updateUser", id: existing.id, email: existing.email || u.email, ...(u.name !== undefined && { name: u.name }), ...(u.surname !== undefined && { surname: u.surname }) });
+      steps.push({
+        kind: "updateUser",
+        id: existing.id,
+        email: existing.email || u.email,
+        ...(u.name !== undefined && { name: u.name }),
+        ...(u.surname !== undefined && { surname: u.surname }),
+      });
       changes.push({ op: "~", what: "user", name: existing.email || u.email, details: nameChanges });
     }
   }
@@ -254,7 +288,11 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
   for (const { id, desired } of newGroups.values()) {
     const members = [...(wanted.get(id)?.values() ?? [])];
     steps.push({ kind: "createGroup", id, name: desired.name, memberIds: members.map((m) => m.id) });
-    const joiningRobots = file.robotAccounts.filter((r) => !liveRobotByName.has(lower(r.name)) && (r.groups.some((ref) => lower(ref.value) === lower(desired.name)) || pendingRobotJoins.get(lower(r.name))?.has(id)));
+    const joiningRobots = file.robotAccounts.filter(
+      (r) =>
+        !liveRobotByName.has(lower(r.name)) &&
+        (r.groups.some((ref) => lower(ref.value) === lower(desired.name)) || pendingRobotJoins.get(lower(r.name))?.has(id)),
+    );
     changes.push({
       op: "+",
       what: "group",
@@ -314,7 +352,10 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
   for (const put of robotPut.values()) {
     steps.push(put);
     const change = changes.find((c) => c.what === "robot account" && c.name === put.name && c.op === "~");
-    change?.details.push(...put.add.map((g) => ({ op: "+" as const, text: `in ${groupName(g)}` })), ...put.remove.map((g) => ({ op: "-" as const, text: `out of ${groupName(g)}` })));
+    change?.details.push(
+      ...put.add.map((g) => ({ op: "+" as const, text: `in ${groupName(g)}` })),
+      ...put.remove.map((g) => ({ op: "-" as const, text: `out of ${groupName(g)}` })),
+    );
   }
   for (const d of deltas.values()) {
     if (d.add.size === 0 && d.remove.size === 0) continue;
@@ -323,7 +364,10 @@ export function computePlan(file: IdentityFile, live: LiveState, newId: () => st
       op: "~",
       what: "group",
       name: d.name,
-      details: [...[...d.add.values()].map((m) => ({ op: "+" as const, text: m.label })), ...[...d.remove.values()].map((m) => ({ op: "-" as const, text: m.label }))],
+      details: [
+        ...[...d.add.values()].map((m) => ({ op: "+" as const, text: m.label })),
+        ...[...d.remove.values()].map((m) => ({ op: "-" as const, text: m.label })),
+      ],
     });
   }
 

@@ -38,7 +38,10 @@ export function createDirectoryResource(ctx: ResourceContext): DirectoryResource
     async search(prefix, query = {}, options) {
       const startsWith = assertName(prefix, "prefix");
       if (query.entityType !== undefined && !KINDS.has(query.entityType)) {
-        throw new IdentityInputError("entityType", `entityType must be user, group or application, got ${JSON.stringify(query.entityType)}`);
+        throw new IdentityInputError(
+          "entityType",
+          `entityType must be user, group or application, got ${JSON.stringify(query.entityType)}`,
+        );
       }
       const partitionGlobalId = await partitionOf(ctx, options);
       return unwrap(
@@ -54,7 +57,10 @@ export function createDirectoryResource(ctx: ResourceContext): DirectoryResource
       if (!Array.isArray(names)) throw new IdentityInputError("names", "names must be an array of strings");
       if (!KINDS.has(type)) {
         // Robot accounts cannot be resolved by name on the service; say what works instead.
-        throw new IdentityInputError("type", `type must be user, group or application, got ${JSON.stringify(type)} (find robot accounts with search or robotAccounts.list)`);
+        throw new IdentityInputError(
+          "type",
+          `type must be user, group or application, got ${JSON.stringify(type)} (find robot accounts with search or robotAccounts.list)`,
+        );
       }
       const unique = [...new Set(names.map((n, i) => assertName(n, `names[${i}]`)))];
       const found = new Map<string, DirectoryEntity | undefined>();
@@ -71,7 +77,7 @@ export function createDirectoryResource(ctx: ResourceContext): DirectoryResource
       );
       // Keys come back as given; match without case as well, in case a deployment normalises them.
       const byLower = new Map(Object.entries(answer).map(([k, v]) => [k.toLowerCase(), v]));
-      for (const name of unique) found.set(name, (answer[name] ?? byLower.get(name.toLowerCase())) ?? undefined);
+      for (const name of unique) found.set(name, answer[name] ?? byLower.get(name.toLowerCase()) ?? undefined);
       return found;
     },
   };

@@ -74,8 +74,7 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
       throw new IdentityInputError("changes", "update needs at least one of name, addMemberIds or removeMemberIds");
     }
     const toAdd = changes.addMemberIds === undefined ? undefined : assertGuidList(changes.addMemberIds, "addMemberIds");
-    const toRemove =
-      changes.removeMemberIds === undefined ? undefined : assertGuidList(changes.removeMemberIds, "removeMemberIds");
+    const toRemove = changes.removeMemberIds === undefined ? undefined : assertGuidList(changes.removeMemberIds, "removeMemberIds");
     let name = changes.name === undefined ? undefined : assertName(changes.name, "name");
     const partitionGlobalId = await partitionOf(ctx, options);
     if (name === undefined) {
@@ -143,16 +142,17 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
     async delete(groupId, options) {
       const id = assertGuid(groupId, "groupId");
       const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-      deleted(await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }), ctx.redact);
+      deleted(
+        await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }),
+        ctx.redact,
+      );
     },
 
     async deleteMany(groupIds, options) {
       const ids = assertGuidList(groupIds, "groupIds");
       if (ids.length === 0) return;
       const id = await partitionOf(ctx, options);
-      done(
-        await ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs: ids }, ...callInit(ctx, options) }),
-      );
+      done(await ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs: ids }, ...callInit(ctx, options) }));
     },
 
     listMembers(groupId, options = {}) {

@@ -292,7 +292,12 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
       if ("users" in data && Array.isArray(data.users)) return data.users;
       // An answer with only the identity result (as UiPath's document declares it): read them back.
       const created = await readAll();
-      if (!created) throw unreadable("POST", "/api/User/BulkCreate", users.map((u) => u.userName));
+      if (!created)
+        throw unreadable(
+          "POST",
+          "/api/User/BulkCreate",
+          users.map((u) => u.userName),
+        );
       return created;
     },
 
@@ -301,7 +306,11 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
       if (invitations.length === 0) return [];
       const entries = invitations.map((inv, i) => {
         const email = assertName(inv?.email, `invitations[${i}].email`);
-        if (!EMAIL.test(email)) throw new IdentityInputError(`invitations[${i}].email`, `invitations[${i}].email is not an e-mail address: ${JSON.stringify(email)}`);
+        if (!EMAIL.test(email))
+          throw new IdentityInputError(
+            `invitations[${i}].email`,
+            `invitations[${i}].email is not an e-mail address: ${JSON.stringify(email)}`,
+          );
         const groupIDs = inv.groupIds === undefined ? undefined : assertGuidList(inv.groupIds, `invitations[${i}].groupIds`);
         if (inv.redirectUrl !== undefined) assertName(inv.redirectUrl, `invitations[${i}].redirectUrl`);
         return { inv, email, groupIDs };
@@ -313,7 +322,8 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
         const language = inv.language ?? "en";
         return {
           email,
-          redirectUrl: inv.redirectUrl ?? acceptInviteUrl(ctx.baseUrl, partitionGlobalId as string, organization as string, email, language),
+          redirectUrl:
+            inv.redirectUrl ?? acceptInviteUrl(ctx.baseUrl, partitionGlobalId as string, organization as string, email, language),
           language,
           ...(inv.name !== undefined && { name: inv.name }),
           ...(inv.surname !== undefined && { surname: inv.surname }),
@@ -357,7 +367,10 @@ function newUserBody(input: NewUserInput, at: string): NewUser & { id: string; u
   }
   const userName = input.userName ?? (input.email ? input.email : undefined);
   if (userName === undefined) {
-    throw new IdentityInputError(`${at}userName`, `${at}userName is needed when there is no email (the user name defaults to the e-mail address)`);
+    throw new IdentityInputError(
+      `${at}userName`,
+      `${at}userName is needed when there is no email (the user name defaults to the e-mail address)`,
+    );
   }
   assertName(userName, `${at}userName`);
   const id = input.id === undefined ? crypto.randomUUID() : assertGuid(input.id, `${at}id`).toLowerCase();
@@ -401,7 +414,12 @@ function organizationName(baseUrl: string): string {
 
 /** The portal's accept-invitation page, the only link the service lets an invitation carry. */
 function acceptInviteUrl(baseUrl: string, partitionGlobalId: string, organization: string, email: string, language: string): string {
-  const query = new URLSearchParams({ organizationId: partitionGlobalId, emailForUserinvite: email, organizationName: organization, language });
+  const query = new URLSearchParams({
+    organizationId: partitionGlobalId,
+    emailForUserinvite: email,
+    organizationName: organization,
+    language,
+  });
   return `${new URL(baseUrl).origin}/portal_/acceptInvite?${query}`;
 }
 

@@ -1,21 +1,21 @@
 // A user's project: only the installed package is reachable, never the repository's src/.
-import { createIdentityClient, IdentityApiError, IdentityInputError, type Group, type RobotAccount } from 'uipath-identity-toolkit';
-import { DEMO_CLIENT, startEmulator } from 'uipath-identity-toolkit/emulator';
+import { createIdentityClient, IdentityApiError, IdentityInputError, type Group, type RobotAccount } from "uipath-identity-toolkit";
+import { DEMO_CLIENT, startEmulator } from "uipath-identity-toolkit/emulator";
 
-const emulator = await startEmulator({ seed: 'demo', validateResponses: true });
+const emulator = await startEmulator({ seed: "demo", validateResponses: true });
 try {
   const [org] = emulator.organizations;
-  if (!org) throw new Error('the emulator has no organization');
+  if (!org) throw new Error("the emulator has no organization");
   const pm = createIdentityClient({
     baseUrl: emulator.baseUrl(),
     partitionGlobalId: org.partitionGlobalId,
     credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret },
   });
 
-  const group: Group = await pm.groups.create({ name: 'Ravenclaws' });
-  const robot: RobotAccount = await pm.robotAccounts.create({ name: 'Luna-bot', groupIds: [group.id] });
+  const group: Group = await pm.groups.create({ name: "Ravenclaws" });
+  const robot: RobotAccount = await pm.robotAccounts.create({ name: "Luna-bot", groupIds: [group.id] });
   const found: string[] = [];
-  for await (const account of pm.robotAccounts.list({ search: 'Luna' })) found.push(account.name ?? '');
+  for await (const account of pm.robotAccounts.list({ search: "Luna" })) found.push(account.name ?? "");
   const members = await pm.groups.listMembersPage(group.id);
 
   await pm.robotAccounts.delete(robot.id);
@@ -24,7 +24,7 @@ try {
   try {
     await pm.groups.get(group.id);
   } catch (err) {
-    gone = err instanceof IdentityApiError && err.kind === 'not_found';
+    gone = err instanceof IdentityApiError && err.kind === "not_found";
   }
 
   // The optional peer `redis` is not installed here: asking for the shared budget says what to install.
@@ -32,11 +32,11 @@ try {
     baseUrl: emulator.baseUrl(),
     partitionGlobalId: org.partitionGlobalId,
     credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret },
-    rateLimit: { redis: 'redis://127.0.0.1:6379' },
+    rateLimit: { redis: "redis://127.0.0.1:6379" },
   });
-  let redisAdvice = '';
+  let redisAdvice = "";
   try {
-    await shared.robotAccounts.update(robot.id, { displayName: 'never sent' });
+    await shared.robotAccounts.update(robot.id, { displayName: "never sent" });
   } catch (err) {
     if (err instanceof IdentityInputError) redisAdvice = `${err.field}: ${err.message}`;
   }

@@ -35,7 +35,12 @@ export class Model {
   }
 
   addRobotFrom(robot: RobotAccount): void {
-    this.robots.set(robot.id, { id: robot.id, name: robot.name ?? "", displayName: robot.displayName ?? "", groups: new Set(robot.groupIds ?? []) });
+    this.robots.set(robot.id, {
+      id: robot.id,
+      name: robot.name ?? "",
+      displayName: robot.displayName ?? "",
+      groups: new Set(robot.groupIds ?? []),
+    });
   }
 
   deleteGroup(id: string): void {

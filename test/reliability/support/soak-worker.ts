@@ -83,9 +83,23 @@ export interface PreparedWorker {
  * requests at random and make the run less repeatable).
  */
 export async function prepareWorker(s: SoakSettings): Promise<PreparedWorker> {
-  const faults: FaultOptions = { seed: 7000 + s.worker, rate: s.faultRate, kinds: ["429", "500", "503", "drop", "delay"], delayMs: s.delayMs };
+  const faults: FaultOptions = {
+    seed: 7000 + s.worker,
+    rate: s.faultRate,
+    kinds: ["429", "500", "503", "drop", "delay"],
+    delayMs: s.delayMs,
+  };
   const emulator: EmulatorHandle = await startEmulator({ seed: SEED, rateLimit: false, faults });
-  const report: WorkerReport = { operations: 0, succeeded: 0, errors: {}, reconciled: {}, retries: {}, problems: [], finalState: { groups: [], robots: [] }, finalModel: { groups: [], robots: [] } };
+  const report: WorkerReport = {
+    operations: 0,
+    succeeded: 0,
+    errors: {},
+    reconciled: {},
+    retries: {},
+    problems: [],
+    finalState: { groups: [], robots: [] },
+    finalModel: { groups: [], robots: [] },
+  };
   let lateRisk = false;
   const client: IdentityClient = createIdentityClient({
     baseUrl: emulator.baseUrl(),
@@ -162,20 +176,36 @@ export async function prepareWorker(s: SoakSettings): Promise<PreparedWorker> {
     }
     const found = await settle(() => client.groups.get(id));
     if (found === NOT_FOUND) return reconciled("group create: not created");
-    if (found.name !== name || !sameSet((found.members ?? []).map((m) => m.identifier ?? ""), members)) problem(`group ${id} differs from its create`);
+    if (
+      found.name !== name ||
+      !sameSet(
+        (found.members ?? []).map((m) => m.identifier ?? ""),
+        members,
+      )
+    )
+      problem(`group ${id} differs from its create`);
     model.addGroupFrom(found);
     reconciled("group create: created");
   }
 
   async function updateGroup(g: ModelGroup): Promise<void> {
-    const add = rnd.subset(USERS.filter((u) => !g.members.has(u)), 0.3);
+    const add = rnd.subset(
+      USERS.filter((u) => !g.members.has(u)),
+      0.3,
+    );
     const remove = rnd.subset([...g.members], 0.3);
     if (add.length === 0 && remove.length === 0) add.push(rnd.pick(USERS));
     const before = new Set(g.members);
     const after = new Set([...before, ...add].filter((u) => !remove.includes(u)));
     const r = await attempt(() => client.groups.update(g.id, { name: g.name, addMemberIds: add, removeMemberIds: remove }));
     if (r.ok) {
-      if (!sameSet((r.value.members ?? []).map((m) => m.identifier ?? ""), after)) problem(`group ${g.id} update answered other members`);
+      if (
+        !sameSet(
+          (r.value.members ?? []).map((m) => m.identifier ?? ""),
+          after,
+        )
+      )
+        problem(`group ${g.id} update answered other members`);
       g.members = after;
       return;
     }
@@ -213,7 +243,12 @@ export async function prepareWorker(s: SoakSettings): Promise<PreparedWorker> {
   async function createRobot(n: number): Promise<void> {
     const name = `soak-${s.worker}-r${n}`;
     const displayName = rnd.next() < 0.5 ? `Robot ${n}` : undefined;
-    const groups = rnd.subset(model.customGroups().map((g) => g.id), 0.3).slice(0, 2);
+    const groups = rnd
+      .subset(
+        model.customGroups().map((g) => g.id),
+        0.3,
+      )
+      .slice(0, 2);
     const r = await attempt(() => client.robotAccounts.create({ name, ...(displayName && { displayName }), groupIds: groups }));
     if (r.ok) {
       if (r.value.name !== name || !sameSet(r.value.groupIds ?? [], groups)) problem(`robot create answered ${r.value.name}`);
@@ -226,21 +261,34 @@ export async function prepareWorker(s: SoakSettings): Promise<PreparedWorker> {
     if (same.length === 0) return reconciled("robot create: not created");
     if (same.length > 1) return problem(`robot ${name} was created ${same.length} times`);
     const robot = same[0]!;
-    if (!sameSet(robot.groupIds ?? [], groups) || robot.displayName !== (displayName ?? name)) problem(`robot ${name} differs from its create`);
+    if (!sameSet(robot.groupIds ?? [], groups) || robot.displayName !== (displayName ?? name))
+      problem(`robot ${name} differs from its create`);
     model.addRobotFrom(robot);
     reconciled("robot create: created");
   }
 
   async function updateRobot(robot: ModelRobot, n: number): Promise<void> {
     const custom = model.customGroups().map((g) => g.id);
-    const add = rnd.subset(custom.filter((g) => !robot.groups.has(g)), 0.3).slice(0, 2);
+    const add = rnd
+      .subset(
+        custom.filter((g) => !robot.groups.has(g)),
+        0.3,
+      )
+      .slice(0, 2);
     const remove = rnd.subset([...robot.groups], 0.4);
     let displayName = rnd.next() < 0.3 ? `Robot ${n} renamed` : undefined;
     if (add.length === 0 && remove.length === 0 && displayName === undefined) displayName = `Robot ${n} renamed`;
     const before = { groups: new Set(robot.groups), displayName: robot.displayName };
-    const after = { groups: new Set([...before.groups, ...add].filter((g) => !remove.includes(g))), displayName: displayName ?? robot.displayName };
+    const after = {
+      groups: new Set([...before.groups, ...add].filter((g) => !remove.includes(g))),
+      displayName: displayName ?? robot.displayName,
+    };
     const r = await attempt(() =>
-      client.robotAccounts.update(robot.id, { ...(displayName !== undefined && { displayName }), addToGroupIds: add, removeFromGroupIds: remove }),
+      client.robotAccounts.update(robot.id, {
+        ...(displayName !== undefined && { displayName }),
+        addToGroupIds: add,
+        removeFromGroupIds: remove,
+      }),
     );
     const matches = (x: { groupIds?: string[] | null; displayName?: string | null }, want: typeof after) =>
       sameSet(x.groupIds ?? [], want.groups) && x.displayName === want.displayName;
@@ -277,25 +325,25 @@ export async function prepareWorker(s: SoakSettings): Promise<PreparedWorker> {
   }
 
   const run = async (): Promise<WorkerReport> => {
-  try {
-    for (let n = 1; n <= s.operations; n++) {
-      const roll = rnd.next();
-      const custom = model.customGroups();
-      const robots = [...model.robots.values()];
-      if (roll < 0.12 || (roll < 0.32 && custom.length === 0)) await createGroup(n);
-      else if (roll < 0.27) await updateGroup(rnd.pick(custom));
-      else if (roll < 0.32) await deleteEntity("group", rnd.pick(custom).id);
-      else if (roll < 0.52 || (roll < 0.8 && robots.length === 0)) await createRobot(n);
-      else if (roll < 0.7) await updateRobot(rnd.pick(robots), n);
-      else if (roll < 0.8) await deleteEntity("robot", rnd.pick(robots).id);
-      else await listAndCompare(n);
+    try {
+      for (let n = 1; n <= s.operations; n++) {
+        const roll = rnd.next();
+        const custom = model.customGroups();
+        const robots = [...model.robots.values()];
+        if (roll < 0.12 || (roll < 0.32 && custom.length === 0)) await createGroup(n);
+        else if (roll < 0.27) await updateGroup(rnd.pick(custom));
+        else if (roll < 0.32) await deleteEntity("group", rnd.pick(custom).id);
+        else if (roll < 0.52 || (roll < 0.8 && robots.length === 0)) await createRobot(n);
+        else if (roll < 0.7) await updateRobot(rnd.pick(robots), n);
+        else if (roll < 0.8) await deleteEntity("robot", rnd.pick(robots).id);
+        else await listAndCompare(n);
+      }
+      report.finalState = canonicalState(emulator.state());
+      report.finalModel = canonicalModel(model);
+      return report;
+    } finally {
+      await emulator.close();
     }
-    report.finalState = canonicalState(emulator.state());
-    report.finalModel = canonicalModel(model);
-    return report;
-  } finally {
-    await emulator.close();
-  }
   };
   return { warm: () => warmUp(emulator), run, close: () => emulator.close() };
 }
