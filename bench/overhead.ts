@@ -163,7 +163,6 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
   const ratioTimeout = rps(loop, "our client") / rps(loop, "raw fetch + timeout");
   const ratioTimeoutToRaw = rps(loop, "raw fetch + timeout") / rps(loop, "raw fetch");
   const stubCost = us(stub, "our client") - us(stub, "openapi-fetch");
-  const loopCost = us(loop, "our client") - us(loop, "raw fetch");
   const loopMet = ratioPlain >= 0.95 && ratioRaw >= 0.9;
   const stubMet = stubCost <= 5;
   const notes: string[] = [];

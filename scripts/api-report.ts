@@ -7,7 +7,7 @@
 // Entry points come from package.json "exports": every one whose types live in dist/. `./schema`
 // points at generated/schema.d.ts, which is committed itself and whose declarations (`paths`,
 // `components`, `operations`) the main entry re-exports, so it gets no report of its own.
-import { CompilerState, Extractor, ExtractorConfig, type ExtractorMessage } from "@microsoft/api-extractor";
+import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel, type ExtractorMessage } from "@microsoft/api-extractor";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,7 +80,7 @@ export function generateReports(root: string): Map<string, string> {
         compilerState,
         messageCallback: (message: ExtractorMessage) => {
           message.handled = true; // only real problems are worth printing, not progress notes
-          if (message.logLevel === "error" || message.logLevel === "warning") {
+          if (message.logLevel === ExtractorLogLevel.Error || message.logLevel === ExtractorLogLevel.Warning) {
             if (!message.messageId.startsWith("console-api-report")) problems.push(`${entry.subpath}: ${message.text}`);
           }
         },

@@ -46,7 +46,7 @@ export function nodeBinary(major) {
         shell: process.platform === "win32",
       });
     } catch (error) {
-      throw new Error(`Could not install Node ${version} (${name}@${version}) from the npm registry: ${error.message}`);
+      throw new Error(`Could not install Node ${version} (${name}@${version}) from the npm registry: ${error.message}`, { cause: error });
     }
   }
   const reported = execFileSync(bin, ["--version"], { encoding: "utf8" }).trim();

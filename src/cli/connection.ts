@@ -83,7 +83,7 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
     clientSecret = await readSecretFile(flags.clientSecretFile, io);
     secretFrom = flags.clientSecretFile === "-" ? "stdin" : "--client-secret-file";
   } else if (nonEmpty(env.UIPATH_CLIENT_SECRET) !== undefined) {
-    clientSecret = env.UIPATH_CLIENT_SECRET as string;
+    clientSecret = env.UIPATH_CLIENT_SECRET;
     secretFrom = "UIPATH_CLIENT_SECRET";
   } else {
     clientSecret = nonEmpty(profile.clientSecret);
@@ -112,7 +112,9 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
       credentials: { clientId, clientSecret, scopes },
       rateLimit,
     },
-    describe: `${where}, client ${clientId}, secret from ${secretFrom}, scopes ${scopes.join(" ")}${redis ? ", rate limit shared through Redis" : ""}`,
+    describe:
+      `${where}, client ${clientId}, secret from ${secretFrom}, scopes ${scopes.join(" ")}` +
+      (redis ? ", rate limit shared through Redis" : ""),
   };
 }
 
@@ -125,7 +127,7 @@ function parseRateLimit(value: string | undefined): RateLimitOptions | false {
   if (value === "off") return false;
   try {
     const parsed = JSON.parse(value) as unknown;
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as RateLimitOptions;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed;
   } catch {
     // Reported below with the accepted forms.
   }

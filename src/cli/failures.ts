@@ -52,15 +52,22 @@ function apiMessage(error: IdentityApiError, baseUrl: string | undefined): strin
   const server = error.serverMessage ? ` The service said: ${error.serverMessage}` : "";
   switch (error.kind) {
     case "unauthorized":
-      return `The credentials were refused${where} (${error.status ?? 401}). Check UIPATH_CLIENT_ID, the client secret and the base URL or organization.${server}`;
+      return (
+        `The credentials were refused${where} (${error.status ?? 401}). ` +
+        `Check UIPATH_CLIENT_ID, the client secret and the base URL or organization.${server}`
+      );
     case "forbidden": {
       const grant = error.missingScopes?.length ? error.missingScopes : error.acceptedScopes;
       if (error.path.endsWith("/connect/token")) {
         const said = error.serverMessage ? ` (${error.serverMessage})` : "";
-        return `The token endpoint refused the requested scopes${said}. Grant them to the External Application, or narrow UIPATH_SCOPES to what it has.`;
+        return (
+          `The token endpoint refused the requested scopes${said}. ` +
+          "Grant them to the External Application, or narrow UIPATH_SCOPES to what it has."
+        );
       }
       return grant?.length
-        ? `Permission denied for ${error.method} ${error.path} (403): grant the External Application one of ${grant.join(", ")} and add it to UIPATH_SCOPES.`
+        ? `Permission denied for ${error.method} ${error.path} (403): ` +
+            `grant the External Application one of ${grant.join(", ")} and add it to UIPATH_SCOPES.`
         : `Permission denied for ${error.method} ${error.path} (403).${server} A user token must belong to an organization administrator.`;
     }
     case "rate_limited": {
@@ -69,7 +76,10 @@ function apiMessage(error: IdentityApiError, baseUrl: string | undefined): strin
         wait !== undefined
           ? ` Try again in ${Math.ceil(wait / 1000)} s (after ${new Date(Date.now() + wait).toLocaleTimeString()}).`
           : " Try again in a few minutes.";
-      return `The organization's rate limit for ${error.method} requests is used up (429 after ${error.attempts} attempts); other jobs may share it.${when}`;
+      return (
+        `The organization's rate limit for ${error.method} requests is used up ` +
+        `(429 after ${error.attempts} attempts); other jobs may share it.${when}`
+      );
     }
     case "network":
       return `Could not reach${where || " the service"}: ${error.message}. Check the base URL, proxy and network.`;

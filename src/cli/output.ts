@@ -60,7 +60,7 @@ export function renderRecord(format: OutputFormat, fields: Array<[string, unknow
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (Array.isArray(value)) return value.map(cell).join(", ");
-  return String(value);
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 // cli-table3 draws boxes by default; a kubectl-style table has only two spaces between columns.

@@ -51,15 +51,15 @@ export function buildProgram(io: Io, act: Act): Command {
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
-  registerGroups(program as unknown as Command, act);
-  registerRobotAccounts(program as unknown as Command, act);
-  registerUsers(program as unknown as Command, act);
-  registerIdentityAsCode(program as unknown as Command, act);
+  registerGroups(program, act);
+  registerRobotAccounts(program, act);
+  registerUsers(program, act);
+  registerIdentityAsCode(program, act);
   // Every subcommand inherits the output settings and the exit override.
-  for (const command of allCommands(program as unknown as Command)) {
+  for (const command of allCommands(program)) {
     command.configureOutput(program.configureOutput()).exitOverride().showHelpAfterError("(run with --help for usage)");
   }
-  return program as unknown as Command;
+  return program;
 }
 
 export function allCommands(root: Command): Command[] {
@@ -75,7 +75,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const globals = command.optsWithGlobals() as unknown as GlobalOptions;
     debug = globals.debug === true;
     const ctx = createContext(io, globals);
-    baseUrl = ctx.baseUrl;
+    baseUrl = () => ctx.baseUrl();
     await body(ctx);
     exitCode = ctx.exitCode ?? EXIT.ok;
   };

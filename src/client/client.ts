@@ -98,6 +98,8 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const baseFetch: FetchWithInit =
     options.fetchWithInit ?? (options.fetch ? withOneRequest(options.fetch) : (request, init) => globalThis.fetch(request, init));
 
+  // Set below: the token source and the transport each need the other.
+  // eslint-disable-next-line prefer-const
   let tokens: TokenSource | undefined;
   const limiter =
     options.rateLimit === false
@@ -134,7 +136,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   // Middleware registered on the raw client sees each request, so from then on the resource
   // methods give it real Requests rather than PlannedRequests.
   let middleware = false;
-  const use = raw.use;
+  const use = raw.use.bind(raw);
   raw.use = (...added) => {
     middleware = true;
     use(...added);

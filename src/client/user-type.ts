@@ -16,6 +16,8 @@ export const USER_TYPE_NAMES = [
 export type UserTypeName = (typeof USER_TYPE_NAMES)[number];
 
 /** The name of a user type, whichever form it came in; undefined for an integer this version does not know. */
+// UserType lists the known integers; number admits later ones.
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
 export function userTypeName(type: UserType | number): UserTypeName | undefined {
   return typeof type === "number" ? USER_TYPE_NAMES[type] : type;
 }

@@ -49,5 +49,7 @@ function describe(value: unknown): string {
   if (typeof value === "string") return value.length > 60 ? `a ${value.length}-character string` : JSON.stringify(value);
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : String(value);
+  if (typeof value === "object") return "an object";
+  if (value === undefined) return "undefined";
+  return typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? value.toString() : `a ${typeof value}`;
 }

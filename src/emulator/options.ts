@@ -48,6 +48,8 @@ export interface FaultOptions {
 }
 
 /** "demo" (the walkthrough data), "empty" (built-in groups only), a seed object, or a JSON file path. */
+// The names are listed for editors to complete; any path is a string too.
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
 export type SeedOption = "demo" | "empty" | SeedData | string;
 
 export interface EmulatorOptions {

@@ -131,12 +131,12 @@ export function readSeedFile(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new Error(`Cannot read seed file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`Cannot read seed file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`Seed file ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`Seed file ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -302,7 +302,9 @@ function readDocs(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new Error(`Cannot read the docs page ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`Cannot read the docs page ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 

@@ -38,7 +38,7 @@ export class DocumentValidator {
     // OpenAPI's numeric formats; ajv-formats leaves them out.
     this.ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
     this.ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isSafeInteger(n) });
-    this.ajv.addSchema(doc as object, DOC_ID);
+    this.ajv.addSchema(doc, DOC_ID);
   }
 
   /** Validates any value against the schema at a `#/...` pointer; returns Ajv's errors. */
@@ -192,7 +192,8 @@ function parameterMessage(p: ParameterSpec, raw: string, problems: ErrorObject[]
   const min = p.schema.minimum;
   const max = p.schema.maximum;
   const outOfRange = problems.every((e) => e.keyword === "minimum" || e.keyword === "maximum");
-  if (outOfRange && min !== undefined && max !== undefined) return `The field ${p.name} must be between ${min} and ${max}.`;
+  if (outOfRange && min !== undefined && max !== undefined)
+    return `The field ${p.name} must be between ${min as number} and ${max as number}.`;
   // ASP.NET's model binder says this for any value it cannot turn into the parameter's type.
   return `The value '${raw}' is not valid.`;
 }

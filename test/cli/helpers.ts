@@ -54,9 +54,9 @@ export function startCli(
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-  child.stdin!.end(options.input ?? "");
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stdin.end(options.input ?? "");
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
   const done = new Promise<CliResult>((resolveDone) => {
     child.on("close", (code, signal) => {

@@ -14,10 +14,10 @@ const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")
 const newId = () => id(900000 + ++counter);
 
 function group(n: number, name: string, type: 0 | 1 = 1): Group {
-  return { id: id(n), name, displayName: name, type, creationTime: "2021-01-01T00:00:00Z" } as Group;
+  return { id: id(n), name, displayName: name, type, creationTime: "2021-01-01T00:00:00Z" };
 }
 function robot(n: number, name: string, groupIds: string[] = [], displayName = name): RobotAccount {
-  return { id: id(n), name, displayName, creationTime: "2021-01-01T00:00:00Z", groupIds } as RobotAccount;
+  return { id: id(n), name, displayName, creationTime: "2021-01-01T00:00:00Z", groupIds };
 }
 function user(n: number, email: string): UserRef {
   return { id: id(n), email, userName: email };

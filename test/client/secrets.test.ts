@@ -95,7 +95,7 @@ describe("secrets never leak", () => {
     expect(responses[1]?.headers["set-cookie"]).toBe("[REDACTED]");
     expect(typeof responses[1]?.durationMs).toBe("number");
     const logged = JSON.stringify([requests, responses]);
-    expect(logged).not.toContain(server.issued[0] as string);
+    expect(logged).not.toContain(server.issued[0]);
     expect(logged).not.toContain(CLIENT_SECRET);
   });
 

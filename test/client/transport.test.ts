@@ -170,7 +170,7 @@ describe("shared deadlines", () => {
 });
 
 describe("a buffered response", () => {
-  const bytes = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
+  const bytes = (text: string) => new TextEncoder().encode(text).buffer;
   const from = (headers: Record<string, string>) => new Response("ignored", { status: 201, statusText: "Created", headers });
 
   it("serves its body once, as text, JSON or bytes, like any Response", async () => {
@@ -267,7 +267,7 @@ describe("the Response a raw call returns", () => {
       params: { path: { partitionGlobalId: "9b0dd3c5-4aa5-4b76-8d79-5d1b1c4e7f80", robotAccountId: ROBY } },
       parseAs: "stream",
     });
-    const text = await new Response(result.data as unknown as ReadableStream).text();
+    const text = await new Response(result.data).text();
     expect(JSON.parse(text)).toEqual(roby);
   });
 });

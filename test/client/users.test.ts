@@ -24,7 +24,7 @@ function user(overrides: Partial<User> = {}): User {
     category: 0,
     groupIDs: [GRYFFINDORS],
     ...overrides,
-  } as User;
+  };
 }
 
 const calls = (s: FakeIdentity) => s.apiRequests.map((r) => `${r.method} ${r.apiPath}`);

@@ -32,7 +32,7 @@ describe("examples in the contract", () => {
   });
 
   it("catches a deliberately broken example", () => {
-    const broken = structuredClone(doc) as Doc;
+    const broken = structuredClone<Doc>(doc);
     const examples = (broken.components as Record<string, Record<string, { value: Record<string, unknown> }>>).examples!;
     examples.GryffindorsGroup!.value.id = "gryff-01"; // a doc placeholder, not a GUID
     examples.RobyRobotAccount!.value.groupIds = "gryff-01"; // wrong type

@@ -58,11 +58,11 @@ describe("linters", () => {
     };
     // createGroup: an undeclared scope, no narrow write scope, and a request body without examples.
     edit("group.yaml", "- clientCredentials: [PM.Group.Write]", "- clientCredentials: [PM.Groups.Admin]");
-    edit("group.yaml", /        examples:\n          gryffindors:\n[\s\S]*?(?=  responses:)/, "");
+    edit("group.yaml", / {8}examples:\n {10}gryffindors:\n[\s\S]*?(?= {2}responses:)/, "");
     // createRobotAccount: a 201 JSON response without a schema.
-    edit("robot-account.yaml", /          schema:\n            \$ref: \.\.\/components\/schemas\/RobotAccount\.yaml\n/, "");
+    edit("robot-account.yaml", / {10}schema:\n {12}\$ref: \.\.\/components\/schemas\/RobotAccount\.yaml\n/, "");
     // deleteRobotAccount: no security at all.
-    edit("robot-account_partitionGlobalId_robotAccountId.yaml", /(deleteRobotAccount[\s\S]*?)  security:\n(    - .*\n)+/, "$1");
+    edit("robot-account_partitionGlobalId_robotAccountId.yaml", /(deleteRobotAccount[\s\S]*?) {2}security:\n( {4}- .*\n)+/, "$1");
 
     const found = (await spectral(dir))
       .filter((r) => r.code.startsWith("identity-"))

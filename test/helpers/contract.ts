@@ -45,7 +45,7 @@ export function createValidator(doc: Doc): SchemaValidator {
   // strict: false because OpenAPI adds keywords (example, deprecated, discriminator) Ajv does not know.
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
   addFormats.default(ajv);
-  ajv.addSchema(doc as object, DOC_ID);
+  ajv.addSchema(doc, DOC_ID);
   const cache = new Map<string, ReturnType<typeof ajv.compile>>();
   return {
     validate(pointer, value) {

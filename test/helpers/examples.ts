@@ -44,7 +44,7 @@ function fromParameters(doc: Doc, listPointer: string, where: string, out: Examp
     const p = locate(doc, `${listPointer}/${i}`);
     const param = resolvePointer(doc, p) as Obj;
     if (param.example !== undefined) {
-      out.push({ where: `${where} parameter ${String(param.name)}`, schemaPointer: `${p}/schema`, value: param.example });
+      out.push({ where: `${where} parameter ${param.name as string}`, schemaPointer: `${p}/schema`, value: param.example });
     }
   });
 }

@@ -154,9 +154,8 @@ export function registerGroups(program: Command, act: Act): void {
           const resolved = await resolveMembers(pm, refs);
           const ids = resolved.map((m) => m.id);
           await (verb === "add" ? pm.groups.addMembers(group.id, ids) : pm.groups.removeMembers(group.id, ids));
-          ctx.note(
-            `${verb === "add" ? "Added" : "Removed"} ${resolved.map((m) => m.name).join(", ")} ${verb === "add" ? "to" : "from"} ${group.name}.`,
-          );
+          const names = resolved.map((m) => m.name).join(", ");
+          ctx.note(verb === "add" ? `Added ${names} to ${group.name}.` : `Removed ${names} from ${group.name}.`);
         }),
       );
   }

@@ -60,9 +60,8 @@ export interface IdentityFile {
 /** Everything wrong with the files, each line `FILE:LINE:COLUMN: message`; nothing was sent. */
 export class FileProblems extends CliFailure {
   constructor(readonly problems: string[]) {
-    super(
-      `${problems.length === 1 ? "The file has a problem" : `The files have ${problems.length} problems`}; nothing was sent:\n${problems.map((p) => `  ${p}`).join("\n")}`,
-    );
+    const head = problems.length === 1 ? "The file has a problem" : `The files have ${problems.length} problems`;
+    super(`${head}; nothing was sent:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
 }
 
@@ -201,7 +200,10 @@ function schemaMessage(e: ErrorObject): string | undefined {
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "additionalProperties":
-      return `unknown key ${JSON.stringify(params.additionalProperty)}${field === "(top level)" ? "" : ` in ${field}`} (allowed: ${allowedKeys(e)})`;
+      return (
+        `unknown key ${JSON.stringify(params.additionalProperty)}${field === "(top level)" ? "" : ` in ${field}`} ` +
+        `(allowed: ${allowedKeys(e)})`
+      );
     case "required":
       return `${field} needs ${JSON.stringify(params.missingProperty)}`;
     case "type":
@@ -253,7 +255,8 @@ function readCsv(file: string, text: string, problems: string[]): Part | undefin
   columns.forEach((c, i) => {
     if (!(form.allowed as readonly string[]).includes(c)) {
       problems.push(
-        `${file}:1:${i + 1}: unknown column ${JSON.stringify(c)} (allowed for ${kind === "users" ? "users" : "robot accounts"}: ${form.allowed.join(", ")})`,
+        `${file}:1:${i + 1}: unknown column ${JSON.stringify(c)} ` +
+          `(allowed for ${kind === "users" ? "users" : "robot accounts"}: ${form.allowed.join(", ")})`,
       );
     }
   });

@@ -333,7 +333,7 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
       // The service picks the new users' ids, so a repeat after it may have acted could invite twice.
       const result = await ctx.raw.POST("/api/User/InviteUsers", { body, ...callInit(ctx, options, "unsafe") });
       // The identity result is `result`; an answer that is a bare identity result is read as one.
-      return identityOutcome(result, ctx.redact, (d) => ("result" in d ? d.result : (d as never))).users ?? [];
+      return identityOutcome(result, ctx.redact, (d) => ("result" in d ? d.result : d)).users ?? [];
     },
 
     async update(userId, changes, options) {
