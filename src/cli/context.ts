@@ -6,6 +6,7 @@ import { resolveConnection, type ConnectionFlags } from "./connection.js";
 import { CliFailure, EXIT } from "./failures.js";
 import { colourFor, painter, type Io } from "./io.js";
 import { parseFormat, type OutputFormat } from "./output.js";
+import { SendGate } from "./send-gate.js";
 
 export interface GlobalOptions extends ConnectionFlags {
   output: string;
@@ -38,6 +39,8 @@ export interface CliContext {
   confirm(question: string, flag: string): Promise<boolean>;
   /** A command that succeeds with a meaning of its own (plan's "changes present") sets it. */
   exitCode?: number;
+  /** Everything the client sends passes here; closing it (Ctrl-C during apply) stops all sending. */
+  readonly gate: SendGate;
 }
 
 export function createContext(io: Io, options: GlobalOptions): CliContext {
@@ -47,6 +50,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
   let rateLimit: RateLimitOptions | false | undefined;
   const requests: Record<string, number> = {};
   const retries: Record<string, number> = {};
+  const gate = new SendGate();
   const countRequest = (event: { method: string; url: string; attempt: number }) => {
     if (event.attempt === 1 && !event.url.endsWith("/connect/token")) requests[event.method] = (requests[event.method] ?? 0) + 1;
   };
@@ -70,6 +74,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
         client = createIdentityClient({
           ...connection.options,
           userAgent: "uipath-identity-cli",
+          fetchWithInit: gate.fetch,
           onRequest: countRequest,
           onRetry: countRetry,
         });
@@ -79,6 +84,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
     rateLimit: () => rateLimit,
     requests,
     retries,
+    gate,
     print: (text) => {
       io.stdout.write(text);
     },

@@ -12,6 +12,11 @@ export interface Column<T> {
   value: (row: T) => unknown;
 }
 
+/** Whether a format prints the data itself (the service's objects, a plan document) rather than a view of it for people. */
+export function showsData(format: OutputFormat): boolean {
+  return format === "json" || format === "yaml";
+}
+
 export function parseFormat(value: string): OutputFormat {
   if ((OUTPUT_FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
   throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}, not ${JSON.stringify(value)}`);
@@ -50,7 +55,7 @@ export function render<T>(format: OutputFormat, rows: T[], columns: Column<T>[],
 
 /** A single object as FIELD/VALUE rows in a table or plain output. */
 export function renderRecord(format: OutputFormat, fields: Array<[string, unknown]>, data: unknown): string {
-  if (format === "json" || format === "yaml") return render(format, [], [], data);
+  if (showsData(format)) return render(format, [], [], data);
   return render(format, fields, [
     { header: "FIELD", value: (f) => f[0] },
     { header: "VALUE", value: (f) => f[1] },

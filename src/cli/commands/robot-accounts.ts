@@ -3,7 +3,7 @@ import type { Command } from "@commander-js/extra-typings";
 import type { Group, RobotAccount } from "../../client/index.js";
 import { CliFailure, UsageError } from "../failures.js";
 import { GroupDirectory, RobotDirectory } from "../names.js";
-import { render, renderRecord, type Column } from "../output.js";
+import { render, renderRecord, showsData, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";
 
 function columns(groupName: (id: string) => string): Column<RobotAccount>[] {
@@ -36,7 +36,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
         const pm = await ctx.client();
         const limit = parseLimit(options.limit);
         const list = await take(pm.robotAccounts.list(options.search ? { search: options.search } : {}), limit);
-        const name = await groupNamer(new GroupDirectory(pm), ctx.format === "table" || ctx.format === "plain");
+        const name = await groupNamer(new GroupDirectory(pm), !showsData(ctx.format));
         ctx.print(render(ctx.format, list, columns(name)));
       }),
     );
@@ -49,7 +49,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
         const robot = await new RobotDirectory(pm).find(ref);
-        const name = await groupNamer(new GroupDirectory(pm), ctx.format === "table" || ctx.format === "plain");
+        const name = await groupNamer(new GroupDirectory(pm), !showsData(ctx.format));
         ctx.print(
           renderRecord(
             ctx.format,
@@ -84,7 +84,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
           ...(groupIds.length > 0 && { groupIds }),
         });
         ctx.note(`Created robot account ${robot.name} (${robot.id}).`);
-        ctx.print(render(ctx.format, [robot], columns(await groupNamer(groups, ctx.format !== "json" && ctx.format !== "yaml")), robot));
+        ctx.print(render(ctx.format, [robot], columns(await groupNamer(groups, !showsData(ctx.format))), robot));
       }),
     );
 
@@ -109,9 +109,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
           ...(options.removeFromGroup && { removeFromGroupIds: await groups.ids(options.removeFromGroup) }),
         });
         ctx.note(`Updated robot account ${updated.name}.`);
-        ctx.print(
-          render(ctx.format, [updated], columns(await groupNamer(groups, ctx.format !== "json" && ctx.format !== "yaml")), updated),
-        );
+        ctx.print(render(ctx.format, [updated], columns(await groupNamer(groups, !showsData(ctx.format))), updated));
       }),
     );
 

@@ -24,10 +24,18 @@ export interface Located<T> {
   at: Position;
 }
 
+/**
+ * A member as the file names it: `any` is a user (e-mail address or user name) or a robot account
+ * (name), or an id; `directoryGroup` is a group of the linked directory (`{ group: NAME }`).
+ */
+export interface DesiredMember extends Located<string> {
+  kind: "any" | "directoryGroup";
+}
+
 export interface DesiredGroup {
   name: string;
   /** Undefined: the file does not manage this group's members. */
-  members?: Array<Located<string>>;
+  members?: DesiredMember[];
   exclusive: boolean;
   builtIn: boolean;
   at: Position;
@@ -44,15 +52,26 @@ export interface DesiredUser {
   email: string;
   name?: string;
   surname?: string;
+  /** Undefined: not managed (a new user is active). */
+  active?: boolean;
+  /** How a missing user is made: invited (the default on Automation Cloud) or created. */
+  invite?: boolean;
   groups: Array<Located<string>>;
   at: Position;
+}
+
+/** What to delete when the file leaves it out; each kind opt-in. */
+export interface Prune {
+  groups: boolean;
+  robotAccounts: boolean;
+  users: boolean;
 }
 
 export interface IdentityFile {
   groups: DesiredGroup[];
   robotAccounts: DesiredRobot[];
   users: DesiredUser[];
-  prune: { groups: boolean; robotAccounts: boolean };
+  prune: Prune;
   /** What was read, for saved plans: the path and a digest of the text. */
   sources: Array<{ path: string; sha256: string }>;
 }
@@ -83,7 +102,7 @@ function schemaValidator() {
 export async function readIdentityFiles(paths: string[], io: Io): Promise<IdentityFile> {
   if (paths.length === 0) throw new UsageError("No file given: pass -f FILE (YAML, JSON or CSV; - reads stdin)");
   if (paths.filter((p) => p === "-").length > 1) throw new UsageError("stdin (-) can be read only once");
-  const merged: IdentityFile = { groups: [], robotAccounts: [], users: [], prune: { groups: false, robotAccounts: false }, sources: [] };
+  const merged: IdentityFile = { groups: [], robotAccounts: [], users: [], prune: noPrune(), sources: [] };
   const problems: string[] = [];
   for (const path of paths) {
     let text: string;
@@ -101,12 +120,17 @@ export async function readIdentityFiles(paths: string[], io: Io): Promise<Identi
     merged.users.push(...part.users);
     merged.prune.groups ||= part.prune.groups;
     merged.prune.robotAccounts ||= part.prune.robotAccounts;
+    merged.prune.users ||= part.prune.users;
   }
   duplicates(merged.groups, (g) => g.name, "group", problems);
   duplicates(merged.robotAccounts, (r) => r.name, "robot account", problems);
   duplicates(merged.users, (u) => u.email, "user", problems);
   if (problems.length > 0) throw new FileProblems(problems);
   return merged;
+}
+
+export function noPrune(): Prune {
+  return { groups: false, robotAccounts: false, users: false };
 }
 
 function looksLikeCsv(path: string, text: string): boolean {
@@ -132,7 +156,7 @@ function readDocument(file: string, text: string, problems: string[]): Part | un
   const value = (doc.toJS() ?? {}) as Record<string, unknown>;
   const validate = schemaValidator();
   if (!validate(value)) {
-    for (const e of validate.errors ?? []) {
+    for (const e of relevantErrors(validate.errors ?? [])) {
       const message = schemaMessage(e);
       if (message) problems.push(`${where(pos(offsetOf(doc, e)))}: ${message}`);
     }
@@ -145,15 +169,21 @@ function readDocument(file: string, text: string, problems: string[]): Part | un
   const located = (path: Array<string | number>, list: string[] | undefined) =>
     (list ?? []).map((v, i) => ({ value: v.trim(), at: at([...path, i]) }));
   const content = value as {
-    groups?: Array<{ name: string; members?: string[]; exclusive?: boolean; builtIn?: boolean }>;
+    groups?: Array<{ name: string; members?: Array<string | { group: string }>; exclusive?: boolean; builtIn?: boolean }>;
     robotAccounts?: Array<{ name: string; displayName?: string; groups?: string[] }>;
-    users?: Array<{ email: string; name?: string; surname?: string; groups?: string[] }>;
-    prune?: { groups?: boolean; robotAccounts?: boolean };
+    users?: Array<{ email: string; name?: string; surname?: string; groups?: string[]; active?: boolean; invite?: boolean }>;
+    prune?: Partial<Prune>;
   };
+  const members = (path: Array<string | number>, list: Array<string | { group: string }>): DesiredMember[] =>
+    list.map((m, i) =>
+      typeof m === "string"
+        ? { value: m.trim(), kind: "any", at: at([...path, i]) }
+        : { value: m.group.trim(), kind: "directoryGroup", at: at([...path, i, "group"]) },
+    );
   return {
     groups: (content.groups ?? []).map((g, i) => ({
       name: g.name.trim(),
-      ...(g.members !== undefined && { members: located(["groups", i, "members"], g.members) }),
+      ...(g.members !== undefined && { members: members(["groups", i, "members"], g.members) }),
       exclusive: g.exclusive === true,
       builtIn: g.builtIn === true,
       at: at(["groups", i]),
@@ -168,10 +198,16 @@ function readDocument(file: string, text: string, problems: string[]): Part | un
       email: u.email.trim(),
       ...(u.name !== undefined && { name: u.name }),
       ...(u.surname !== undefined && { surname: u.surname }),
+      ...(u.active !== undefined && { active: u.active }),
+      ...(u.invite !== undefined && { invite: u.invite }),
       groups: located(["users", i, "groups"], u.groups),
       at: at(["users", i]),
     })),
-    prune: { groups: content.prune?.groups === true, robotAccounts: content.prune?.robotAccounts === true },
+    prune: {
+      groups: content.prune?.groups === true,
+      robotAccounts: content.prune?.robotAccounts === true,
+      users: content.prune?.users === true,
+    },
   };
 }
 
@@ -195,6 +231,21 @@ function offsetOf(doc: Document, e: ErrorObject): number {
   return node?.range?.[0] ?? 0;
 }
 
+/**
+ * A value that may take one of several forms (a member: a name or `{ group: NAME }`) fails each
+ * form's check. When the object form says what is wrong inside it, that says most; otherwise one
+ * line names the forms, instead of one "must be string" per form.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const alternatives = new Set(errors.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath));
+  return errors.filter((e) => {
+    if (!alternatives.has(e.instancePath)) return true;
+    const inside = errors.some((o) => o.instancePath === e.instancePath && o.keyword !== "type" && o.keyword !== "oneOf");
+    if (e.keyword === "type") return false;
+    return e.keyword === "oneOf" ? !inside : true;
+  });
+}
+
 function schemaMessage(e: ErrorObject): string | undefined {
   const field = e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(top level)";
   const params = e.params as Record<string, unknown>;
@@ -216,6 +267,8 @@ function schemaMessage(e: ErrorObject): string | undefined {
     case "if":
       // Reported by the `then` branch's own error.
       return undefined;
+    case "oneOf":
+      return `${field} must be a name (a user's e-mail address or user name, a robot account's name) or { group: NAME } for a directory group`;
     default:
       return `${field} ${e.message ?? "is invalid"}`;
   }
@@ -230,7 +283,7 @@ function allowedKeys(e: ErrorObject): string {
 
 const CSV_FORMS = {
   robotAccounts: { required: ["name"], allowed: ["name", "displayName", "groups"] },
-  users: { required: ["email"], allowed: ["email", "name", "surname", "groups"] },
+  users: { required: ["email"], allowed: ["email", "name", "surname", "groups", "active"] },
 } as const;
 
 function readCsv(file: string, text: string, problems: string[]): Part | undefined {
@@ -260,7 +313,7 @@ function readCsv(file: string, text: string, problems: string[]): Part | undefin
       );
     }
   });
-  const part: Part = { groups: [], robotAccounts: [], users: [], prune: { groups: false, robotAccounts: false } };
+  const part: Part = { groups: [], robotAccounts: [], users: [], prune: noPrune() };
   records.forEach(({ record, info }) => {
     // csv-parse counts lines up to the end of the record; a record spans one line unless quoted.
     const line = info.lines;
@@ -287,7 +340,12 @@ function readCsv(file: string, text: string, problems: string[]): Part | undefin
       if (!/^[^\s@]+@[^\s@]+$/.test(key.value)) problems.push(`${where(key.at)}: ${JSON.stringify(key.value)} is not an e-mail address`);
       const name = cell("name")?.value;
       const surname = cell("surname")?.value;
-      part.users.push({ email: key.value, ...(name && { name }), ...(surname && { surname }), groups, at });
+      const active = cell("active");
+      if (active && active.value !== "" && !/^(true|false)$/i.test(active.value)) {
+        problems.push(`${where(active.at)}: active must be true or false, not ${JSON.stringify(active.value)}`);
+      }
+      const isActive = active && active.value !== "" ? { active: active.value.toLowerCase() === "true" } : {};
+      part.users.push({ email: key.value, ...(name && { name }), ...(surname && { surname }), ...isActive, groups, at });
     }
   });
   return part;
