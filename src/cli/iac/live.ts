@@ -109,7 +109,10 @@ export function rememberUser(state: LiveState, ref: UserRef, alsoAs?: string): v
 
 function memberSet(state: LiveState, groupId: string): Map<string, MemberKindRead> {
   let set = state.members.get(groupId);
-  if (!set) state.members.set(groupId, (set = new Map()));
+  if (!set) {
+    set = new Map<string, MemberKindRead>();
+    state.members.set(groupId, set);
+  }
   return set;
 }
 
