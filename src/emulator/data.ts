@@ -39,7 +39,7 @@ export interface GroupRecord {
   userIds: Set<string>;
 }
 
-export interface RobotRecord {
+export interface RobotAccountRecord {
   id: string;
   name: string;
   displayName: string | null;
@@ -95,7 +95,7 @@ const USER_FIELDS = new Set([
 export class OrganizationData {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
-  readonly robots = new Map<string, RobotRecord>();
+  readonly robotAccounts = new Map<string, RobotAccountRecord>();
   /** Lower-cased user name and e-mail to user id, for the uniqueness rules. */
   private readonly userNames = new Map<string, string>();
   private readonly emails = new Map<string, string>();
@@ -117,7 +117,7 @@ export class OrganizationData {
       });
     }
     for (const r of seed.robotAccounts ?? []) {
-      this.robots.set(lower(r.id), {
+      this.robotAccounts.set(lower(r.id), {
         id: lower(r.id),
         name: String(r.name),
         displayName: r.displayName ?? String(r.name),
@@ -205,12 +205,12 @@ export class OrganizationData {
 
   /** Robot accounts are identity users too, so users and robot accounts share one set of names. */
   userNameTaken(name: string): boolean {
-    return this.userByName(name) !== undefined || [...this.robots.values()].some((r) => sameName(r.name, name));
+    return this.userByName(name) !== undefined || [...this.robotAccounts.values()].some((r) => sameName(r.name, name));
   }
 
   /** A user id and a robot-account id live in the same space. */
   idTaken(id: string): boolean {
-    return this.users.has(lower(id)) || this.robots.has(lower(id));
+    return this.users.has(lower(id)) || this.robotAccounts.has(lower(id));
   }
 
   /** The groups a user is in, sorted, derived from the groups' member sets. */
@@ -237,8 +237,8 @@ export class OrganizationData {
     return g;
   }
 
-  requireRobot(id: string): RobotRecord {
-    const r = this.robots.get(lower(id));
+  requireRobotAccount(id: string): RobotAccountRecord {
+    const r = this.robotAccounts.get(lower(id));
     if (!r) throw notFound(`No robot account with id '${lower(id)}'.`);
     return r;
   }

@@ -2,7 +2,7 @@
 // names to entities in bulk. Not in UiPath's published document; the shapes are those UiPath's SDK
 // and UiPathOrch read from the live service, and the matching rules below are the emulator's.
 import type { components } from "../../generated/schema.js";
-import { userSource, type GroupRecord, type OrganizationData, type RobotRecord, type UserRecord } from "./data.js";
+import { userSource, type GroupRecord, type OrganizationData, type RobotAccountRecord, type UserRecord } from "./data.js";
 import { directoryGroupView, directoryUserView } from "./views.js";
 
 type Schemas = components["schemas"];
@@ -59,10 +59,10 @@ export class DirectoryOperations {
       .filter((u) => [u.userName, u.email, u.name, u.surname, u.displayName].some(match))
       .map(userResult);
     const groups = kinds.has("groups") ? [...this.data.groups.values()].filter((g) => match(g.name)).map(groupResult) : [];
-    const robots = kinds.has("robotAccounts")
-      ? [...this.data.robots.values()].filter((r) => match(r.name) || match(r.displayName)).map(robotResult)
+    const robotAccounts = kinds.has("robotAccounts")
+      ? [...this.data.robotAccounts.values()].filter((r) => match(r.name) || match(r.displayName)).map(robotResult)
       : [];
-    return [...users.sort(byIdentityName), ...groups.sort(byIdentityName), ...robots.sort(byIdentityName)];
+    return [...users.sort(byIdentityName), ...groups.sort(byIdentityName), ...robotAccounts.sort(byIdentityName)];
   }
 
   /**
@@ -115,7 +115,7 @@ function groupResult(g: GroupRecord): SearchResult {
   };
 }
 
-function robotResult(r: RobotRecord): SearchResult {
+function robotResult(r: RobotAccountRecord): SearchResult {
   return {
     source: "local",
     identifier: r.id,

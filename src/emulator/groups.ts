@@ -1,5 +1,5 @@
 // Groups and their members. Members named from the group side may be users or robot accounts
-// (UiPath documents user ids only; UiPathOrch relies on robot ids working live): a user's
+// (UiPath documents user ids only; UiPathOrch relies on robot account ids working live): a user's
 // membership is kept on the group, a robot account's on the robot account.
 import type { components } from "../../generated/schema.js";
 import { lower, sortIds, sameName, unique, type GroupRecord, type OrganizationData } from "./data.js";
@@ -8,7 +8,7 @@ import { groupView } from "./views.js";
 
 type Schemas = components["schemas"];
 
-/** The UserType integers the members endpoint sends (the live service's encoding; 4 for robots is inferred). */
+/** The UserType integers the members endpoint sends (the live service's encoding; 4 for robot accounts is inferred). */
 const MEMBER_TYPE = { user: 0, robotAccount: 4 } as const;
 
 export class GroupOperations {
@@ -37,7 +37,7 @@ export class GroupOperations {
       userIds: new Set(members.users),
     };
     this.data.groups.set(id, record);
-    this.joinRobots(members.robots, id);
+    this.joinRobotAccounts(members.robotAccounts, id);
     return groupView(this.data, record, true);
   }
 
@@ -51,11 +51,12 @@ export class GroupOperations {
     group.name = body.name;
     for (const u of add.users) if (!remove.has(u)) group.userIds.add(u);
     for (const u of remove) group.userIds.delete(u);
-    this.joinRobots(
-      add.robots.filter((r) => !remove.has(r)),
+    this.joinRobotAccounts(
+      add.robotAccounts.filter((r) => !remove.has(r)),
       group.id,
     );
-    for (const robot of this.data.robots.values()) if (remove.has(robot.id)) robot.groupIds = robot.groupIds.filter((g) => g !== group.id);
+    for (const account of this.data.robotAccounts.values())
+      if (remove.has(account.id)) account.groupIds = account.groupIds.filter((g) => g !== group.id);
     group.lastModificationTime = this.data.timestamp();
     return groupView(this.data, group, true);
   }
@@ -73,7 +74,7 @@ export class GroupOperations {
     const group = this.data.requireGroup(id);
     const all = [
       ...[...group.userIds].map((u) => ({ id: u, type: MEMBER_TYPE.user })),
-      ...[...this.data.robots.values()]
+      ...[...this.data.robotAccounts.values()]
         .filter((r) => r.groupIds.includes(group.id))
         .map((r) => ({ id: r.id, type: MEMBER_TYPE.robotAccount })),
     ];
@@ -85,25 +86,25 @@ export class GroupOperations {
     if (builtIn) throw conflict(`The built-in group '${builtIn.name}' cannot be deleted.`);
     const gone = new Set(ids);
     for (const id of ids) this.data.groups.delete(id);
-    for (const robot of this.data.robots.values()) robot.groupIds = robot.groupIds.filter((g) => !gone.has(g));
+    for (const account of this.data.robotAccounts.values()) account.groupIds = account.groupIds.filter((g) => !gone.has(g));
   }
 
   /** Splits member ids into users and robot accounts; an id that is neither is 400, keyed by the field. */
-  private members(ids: string[], field: string): { users: string[]; robots: string[] } {
+  private members(ids: string[], field: string): { users: string[]; robotAccounts: string[] } {
     const users: string[] = [];
-    const robots: string[] = [];
+    const robotAccounts: string[] = [];
     for (const id of unique(ids.map(lower))) {
       if (this.data.users.has(id)) users.push(id);
-      else if (this.data.robots.has(id)) robots.push(id);
+      else if (this.data.robotAccounts.has(id)) robotAccounts.push(id);
       else throw invalid(field, `No directory user or robot account with id '${id}'.`);
     }
-    return { users, robots };
+    return { users, robotAccounts };
   }
 
-  private joinRobots(robotIds: string[], groupId: string): void {
-    for (const id of robotIds) {
-      const robot = this.data.robots.get(id)!;
-      robot.groupIds = sortIds(unique([...robot.groupIds, groupId]));
+  private joinRobotAccounts(robotAccountIds: string[], groupId: string): void {
+    for (const id of robotAccountIds) {
+      const account = this.data.robotAccounts.get(id)!;
+      account.groupIds = sortIds(unique([...account.groupIds, groupId]));
     }
   }
 

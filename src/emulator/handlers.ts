@@ -78,31 +78,31 @@ export const HANDLERS: Record<string, Handler> = {
     const q = optional(ctx.query, "searchTerm", "sortBy", "sortOrder");
     return {
       status: 200,
-      body: ctx.store.robots.list({ ...paging(ctx.query), ...q, sortOrder: q.sortOrder as Schemas["SortOrder"] | undefined }),
+      body: ctx.store.robotAccounts.list({ ...paging(ctx.query), ...q, sortOrder: q.sortOrder as Schemas["SortOrder"] | undefined }),
     };
   },
   getRobotAccount(ctx) {
     requirePartition(ctx, ctx.params.partitionGlobalId, "partitionGlobalId");
-    return { status: 200, body: ctx.store.robots.get(str(ctx.params.robotAccountId)) };
+    return { status: 200, body: ctx.store.robotAccounts.get(str(ctx.params.robotAccountId)) };
   },
   createRobotAccount(ctx) {
     const body = ctx.body as Schemas["CreateRobotAccount"];
     requirePartition(ctx, body.partitionGlobalId, "partitionGlobalId");
-    return { status: 201, body: ctx.store.robots.create(body) };
+    return { status: 201, body: ctx.store.robotAccounts.create(body) };
   },
   updateRobotAccount(ctx) {
     const body = ctx.body as Schemas["UpdateRobotAccount"];
     requirePartition(ctx, body.partitionGlobalId, "partitionGlobalId");
-    return { status: 200, body: ctx.store.robots.update(str(ctx.params.id), body) };
+    return { status: 200, body: ctx.store.robotAccounts.update(str(ctx.params.id), body) };
   },
   deleteRobotAccount(ctx) {
     requirePartition(ctx, ctx.params.partitionGlobalId, "partitionGlobalId");
-    ctx.store.robots.delete(str(ctx.params.robotAccountId));
+    ctx.store.robotAccounts.delete(str(ctx.params.robotAccountId));
     return { status: 204 };
   },
   deleteRobotAccounts(ctx) {
     requirePartition(ctx, ctx.params.id, "partitionGlobalId");
-    ctx.store.robots.deleteMany((ctx.body as Schemas["BulkDeleteRobotAccounts"]).robotAccountIDs ?? []);
+    ctx.store.robotAccounts.deleteMany((ctx.body as Schemas["BulkDeleteRobotAccounts"]).robotAccountIDs ?? []);
     return { status: 204 };
   },
   listUsers(ctx) {

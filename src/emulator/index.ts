@@ -14,6 +14,5 @@ export type {
   OrganizationState,
   RateLimitOptions,
   ResponseViolation,
-  SeedOption,
 } from "./options.js";
-export type { SeedData, SeedGroup, SeedRobotAccount, SeedUser } from "./seed.js";
+export type { SeedData, SeedGroup, SeedOption, SeedRobotAccount, SeedUser } from "./seed.js";

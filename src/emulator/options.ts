@@ -1,6 +1,6 @@
 // The emulator's public option and handle types, and their defaults.
 import type { components } from "../../generated/schema.js";
-import type { SeedData } from "./seed.js";
+import type { SeedOption } from "./seed.js";
 
 type Group = components["schemas"]["Group"];
 type RobotAccount = components["schemas"]["RobotAccount"];
@@ -46,11 +46,6 @@ export interface FaultOptions {
   /** How long a `delay` fault holds the request before answering it normally. Default 200 ms. */
   delayMs?: number;
 }
-
-/** "demo" (the walkthrough data), "empty" (built-in groups only), a seed object, or a JSON file path. */
-// The names are listed for editors to complete; any path is a string too.
-// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
-export type SeedOption = "demo" | "empty" | SeedData | string;
 
 export interface EmulatorOptions {
   host?: string;

@@ -1,5 +1,6 @@
-// Seed data: what an organization holds when the emulator starts. Loaded from the bundled demo
-// file, an object, or a JSON file, and checked against the document's own schemas.
+// Seed data: what an organization holds when the emulator starts. The `seed` option names the
+// bundled demo file, an empty organization, an object or a JSON file; every one is checked against
+// the document's own schemas.
 import { readFileSync } from "node:fs";
 import type { components } from "../../generated/schema.js";
 import { DOC_ID, type DocumentValidator } from "./validator.js";
@@ -43,7 +44,12 @@ export interface SeedData {
   robotAccounts?: SeedRobotAccount[];
 }
 
-export const DEMO_SEED_URL = new URL("./demo-seed.json", import.meta.url);
+/** "demo" (the walkthrough data), "empty" (built-in groups only), a seed object, or a JSON file path. */
+// The names are listed for editors to complete; any path is a string too.
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
+export type SeedOption = "demo" | "empty" | SeedData | string;
+
+const DEMO_SEED_URL = new URL("./demo-seed.json", import.meta.url);
 
 const ref = (name: string) => ({ $ref: `${DOC_ID}#/components/schemas/${name}` });
 const userField = (name: string) => ({ $ref: `${DOC_ID}#/components/schemas/User/properties/${name}` });
@@ -116,17 +122,26 @@ const SEED_SCHEMA = {
   },
 };
 
+/** Turns the `seed` option into checked seed data. */
+export function resolveSeed(option: SeedOption, validator: DocumentValidator): SeedData {
+  if (option === "demo") return checkSeed(loadDemoSeed(), validator, "demo");
+  // Every organization has its built-in groups, so an "empty" one still lists them.
+  if (option === "empty") return { groups: builtInGroups(loadDemoSeed()) };
+  if (typeof option === "string") return checkSeed(readSeedFile(option), validator, `file ${option}`);
+  return checkSeed(structuredClone(option), validator, "object");
+}
+
 /** The built-in groups every organization has, also in an "empty" seed (without the demo's members). */
-export function builtInGroups(demo: SeedData): SeedGroup[] {
+function builtInGroups(demo: SeedData): SeedGroup[] {
   return (demo.groups ?? []).filter((g) => g.type === 0 || g.type === "builtIn").map(({ memberIds: _members, ...g }) => g);
 }
 
-export function loadDemoSeed(): SeedData {
+function loadDemoSeed(): SeedData {
   return JSON.parse(readFileSync(DEMO_SEED_URL, "utf8")) as SeedData;
 }
 
 /** Reads a seed file; the error names the file and the fault in one line. */
-export function readSeedFile(path: string): unknown {
+function readSeedFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -141,7 +156,7 @@ export function readSeedFile(path: string): unknown {
 }
 
 /** Checks a seed's shape and that every id it mentions exists; throws one clear line otherwise. */
-export function checkSeed(value: unknown, validator: DocumentValidator, origin: string): SeedData {
+function checkSeed(value: unknown, validator: DocumentValidator, origin: string): SeedData {
   const problems = validator.checkSchema(SEED_SCHEMA, value);
   if (problems.length > 0) {
     const first = problems[0]!;
@@ -161,19 +176,19 @@ export function checkSeed(value: unknown, validator: DocumentValidator, origin: 
       if (!users.has(m.toLowerCase())) throw new Error(`Seed ${origin} is invalid: group '${g.name}' names unknown user ${m}`);
     }
   }
-  const robotNames = new Set<string>();
-  const robotIds = new Set<string>();
+  const accountNames = new Set<string>();
+  const accountIds = new Set<string>();
   const userNames = new Set((seed.users ?? []).map((u) => seedUserName(u).toLowerCase()));
   for (const r of seed.robotAccounts ?? []) {
-    if (robotIds.has(r.id.toLowerCase()) || users.has(r.id.toLowerCase()))
+    if (accountIds.has(r.id.toLowerCase()) || users.has(r.id.toLowerCase()))
       throw new Error(`Seed ${origin} is invalid: robot account id ${r.id} appears twice`);
-    if (robotNames.has(String(r.name).toLowerCase()))
+    if (accountNames.has(String(r.name).toLowerCase()))
       throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' appears twice`);
     // Robot accounts are identity users: their names share one namespace with user names.
     if (userNames.has(String(r.name).toLowerCase()))
       throw new Error(`Seed ${origin} is invalid: robot account name '${r.name}' is also a user name`);
-    robotIds.add(r.id.toLowerCase());
-    robotNames.add(String(r.name).toLowerCase());
+    accountIds.add(r.id.toLowerCase());
+    accountNames.add(String(r.name).toLowerCase());
     for (const gid of r.groupIds ?? []) {
       if (!groups.has(gid.toLowerCase()))
         throw new Error(`Seed ${origin} is invalid: robot account '${r.name}' names unknown group ${gid}`);

@@ -22,7 +22,7 @@ import {
 import { RateLimiter } from "./rate-limit.js";
 import { empty, json, newTraceId, problem, validationProblem, type Reply } from "./responses.js";
 import { matchOperation, parseLayout } from "./router.js";
-import { resolveSeed } from "./seeding.js";
+import { resolveSeed } from "./seed.js";
 import { OrganizationStore } from "./store.js";
 import { DocumentValidator, type FieldErrors } from "./validator.js";
 

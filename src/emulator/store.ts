@@ -4,24 +4,24 @@ import type { components } from "../../generated/schema.js";
 import { OrganizationData } from "./data.js";
 import { DirectoryOperations } from "./directory.js";
 import { GroupOperations } from "./groups.js";
-import { RobotOperations } from "./robots.js";
+import { RobotAccountOperations } from "./robot-accounts.js";
 import type { SeedData } from "./seed.js";
 import { UserOperations } from "./users.js";
-import { directoryUserView, groupView, robotView, userView } from "./views.js";
+import { directoryUserView, groupView, robotAccountView, userView } from "./views.js";
 
 type Schemas = components["schemas"];
 
 export class OrganizationStore {
   private readonly data: OrganizationData;
   readonly groups: GroupOperations;
-  readonly robots: RobotOperations;
+  readonly robotAccounts: RobotAccountOperations;
   readonly users: UserOperations;
   readonly directory: DirectoryOperations;
 
   constructor(seed: SeedData, now: () => number) {
     this.data = new OrganizationData(seed, now);
     this.groups = new GroupOperations(this.data);
-    this.robots = new RobotOperations(this.data);
+    this.robotAccounts = new RobotAccountOperations(this.data);
     this.users = new UserOperations(this.data);
     this.directory = new DirectoryOperations(this.data);
   }
@@ -35,7 +35,7 @@ export class OrganizationStore {
     return structuredClone({
       users: [...this.data.users.values()].map((u) => ({ ...directoryUserView(u), ...userView(this.data, u) })),
       groups: [...this.data.groups.values()].map((g) => groupView(this.data, g, true)),
-      robotAccounts: [...this.data.robots.values()].map((r) => robotView(r)),
+      robotAccounts: [...this.data.robotAccounts.values()].map((r) => robotAccountView(r)),
     });
   }
 }

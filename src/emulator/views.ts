@@ -1,7 +1,7 @@
 // How records look on the wire: the User, the directory entity a user or group is elsewhere, the
 // Group and the RobotAccount. Every view is derived from the records, never stored beside them.
 import type { components } from "../../generated/schema.js";
-import type { GroupRecord, OrganizationData, RobotRecord, UserRecord } from "./data.js";
+import type { GroupRecord, OrganizationData, RobotAccountRecord, UserRecord } from "./data.js";
 
 type Schemas = components["schemas"];
 
@@ -63,7 +63,7 @@ export function groupView(data: OrganizationData, g: GroupRecord, withMembers: b
   };
 }
 
-export function robotView(r: RobotRecord): Schemas["RobotAccount"] {
+export function robotAccountView(r: RobotAccountRecord): Schemas["RobotAccount"] {
   return {
     id: r.id,
     name: r.name,

@@ -2,14 +2,14 @@
 // the account (its groupIds).
 import { randomUUID } from "node:crypto";
 import type { components } from "../../generated/schema.js";
-import { lower, sortIds, unique, type OrganizationData, type RobotRecord } from "./data.js";
+import { lower, sortIds, unique, type OrganizationData, type RobotAccountRecord } from "./data.js";
 import { identityFailure } from "./errors.js";
 import { order, page, timeValue, type SortValue } from "./listing.js";
-import { robotView } from "./views.js";
+import { robotAccountView } from "./views.js";
 
 type Schemas = components["schemas"];
 
-export interface RobotQuery {
+export interface RobotAccountQuery {
   searchTerm?: string;
   top: number;
   skip: number;
@@ -18,26 +18,26 @@ export interface RobotQuery {
 }
 
 /** The fields `sortBy` may name (matched ignoring case); anything else keeps the creation order. */
-const SORTABLE: Record<string, (r: RobotRecord) => SortValue> = {
+const SORTABLE: Record<string, (r: RobotAccountRecord) => SortValue> = {
   name: (r) => r.name,
   displayName: (r) => r.displayName,
   creationTime: (r) => timeValue(r.creationTime),
   lastLoginTime: (r) => timeValue(r.lastLoginTime),
 };
 
-export class RobotOperations {
+export class RobotAccountOperations {
   constructor(private readonly data: OrganizationData) {}
 
-  list(q: RobotQuery): Schemas["RobotAccountPage"] {
+  list(q: RobotAccountQuery): Schemas["RobotAccountPage"] {
     const term = q.searchTerm?.trim().toLowerCase();
-    let list = [...this.data.robots.values()];
+    let list = [...this.data.robotAccounts.values()];
     if (term) list = list.filter((r) => r.name.toLowerCase().includes(term) || (r.displayName ?? "").toLowerCase().includes(term));
     const key = Object.keys(SORTABLE).find((k) => k.toLowerCase() === q.sortBy?.toLowerCase());
-    return page(order(list, key ? SORTABLE[key] : undefined, q.sortOrder), q.skip, q.top, robotView);
+    return page(order(list, key ? SORTABLE[key] : undefined, q.sortOrder), q.skip, q.top, robotAccountView);
   }
 
   get(id: string): Schemas["RobotAccount"] {
-    return robotView(this.data.requireRobot(id));
+    return robotAccountView(this.data.requireRobotAccount(id));
   }
 
   create(body: Schemas["CreateRobotAccount"]): Schemas["RobotAccount"] {
@@ -49,7 +49,7 @@ export class RobotOperations {
     const groupIds = this.data.requireGroups(body.groupIDsToAdd ?? [], "groupIDsToAdd");
     let id = randomUUID();
     while (this.data.idTaken(id)) id = randomUUID();
-    const record: RobotRecord = {
+    const record: RobotAccountRecord = {
       id,
       name: body.name,
       displayName: body.displayName ?? body.name,
@@ -57,24 +57,24 @@ export class RobotOperations {
       lastLoginTime: null,
       groupIds: sortIds(unique(groupIds)),
     };
-    this.data.robots.set(record.id, record);
-    return robotView(record);
+    this.data.robotAccounts.set(record.id, record);
+    return robotAccountView(record);
   }
 
   update(id: string, body: Schemas["UpdateRobotAccount"]): Schemas["RobotAccount"] {
-    const robot = this.data.requireRobot(id);
+    const account = this.data.requireRobotAccount(id);
     const add = this.data.requireGroups(body.groupIDsToAdd ?? [], "groupIDsToAdd");
     const remove = new Set((body.groupIDsToRemove ?? []).map(lower));
-    if (body.displayName !== undefined && body.displayName !== null) robot.displayName = body.displayName;
-    robot.groupIds = sortIds(unique([...robot.groupIds, ...add]).filter((g) => !remove.has(g)));
-    return robotView(robot);
+    if (body.displayName !== undefined && body.displayName !== null) account.displayName = body.displayName;
+    account.groupIds = sortIds(unique([...account.groupIds, ...add]).filter((g) => !remove.has(g)));
+    return robotAccountView(account);
   }
 
   delete(id: string): void {
-    this.data.robots.delete(this.data.requireRobot(id).id);
+    this.data.robotAccounts.delete(this.data.requireRobotAccount(id).id);
   }
 
   deleteMany(ids: string[]): void {
-    for (const id of ids) this.data.robots.delete(lower(id));
+    for (const id of ids) this.data.robotAccounts.delete(lower(id));
   }
 }
