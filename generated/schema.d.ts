@@ -42,10 +42,16 @@ export interface paths {
          */
         get: operations["listGroups"];
         /**
-         * Rename a local group or change its members
-         * @description Changes a local group's name and adds or removes directory users. The service wants the
-         *     name on every update: send the current one to change only the members. Adding a member
-         *     twice or removing a non-member changes nothing. Built-in groups cannot be changed.
+         * Rename a group or change its members
+         * @description Changes a local group's name, and adds or removes members (directory users, groups of the
+         *     linked directory, robot accounts) of any group. The service wants the name on every update:
+         *     send the current one to change only the members. Adding a member twice or removing a
+         *     non-member changes nothing.
+         *
+         *     Built-in groups (Administrators, Automation Users, Automation Developers, ...) keep their
+         *     name (409 for another), but their members change like any group's: that is how UiPath's
+         *     admin guide grants the roles those groups carry. `Everyone` is the exception: every user is
+         *     in it, so changing its members is refused (409).
          *
          *     Scopes: `PM.Group` or `PM.Group.Write`. Rate-limit class: PUT.
          */
@@ -499,7 +505,8 @@ export interface components {
             /** @description The group's name, unique in the organization. */
             name: string;
             /**
-             * @description Ids of the directory users to add as members. Robot-account ids are accepted too: UiPath
+             * @description Ids of the directory users or directory groups to add as members. Robot-account ids are
+             *     accepted too: UiPath
              *     documents user ids only, but a client with live use (UiPathOrch) puts robot accounts in
              *     groups this way, and the emulator allows it.
              */
@@ -607,19 +614,20 @@ export interface components {
             errorMessage: string;
         };
         /**
-         * @description Changes to a local group. The service requires `name` on every update, even when only the
-         *     members change: send the current name to keep it.
+         * @description Changes to a group. The service requires `name` on every update, even when only the members
+         *     change: send the current name to keep it (a built-in group cannot take another).
          */
         UpdateGroup: {
             /** @description The organization's id; it must match the organization of the URL and the token. */
             partitionGlobalId: components["schemas"]["Uuid"];
             name: string;
             /**
-             * @description Ids of directory users to add as members; robot-account ids are accepted too (not in
-             *     UiPath's documentation, relied on by a client with live use).
+             * @description Ids of directory users or groups of the linked directory to add as members (UiPath's
+             *     group editor offers both); robot-account ids are accepted too (not in UiPath's
+             *     documentation, relied on by a client with live use).
              */
             directoryUserIDsToAdd?: components["schemas"]["UuidList"];
-            /** @description Ids of directory users (or robot accounts) to remove from the group. */
+            /** @description Ids of directory users, directory groups or robot accounts to remove from the group. */
             directoryUserIDsToRemove?: components["schemas"]["UuidList"];
         };
         /** @description The local groups to delete. */
@@ -635,13 +643,14 @@ export interface components {
         UserType: (0 | 1 | 2 | 3 | 4 | 5) | ("user" | "robot" | "directoryUser" | "directoryGroup" | "robotAccount" | "application");
         /** @description One member of a group, as the paged members endpoint lists it. */
         GroupMember: {
-            /** @description The member's id (a directory user's or a robot account's). */
+            /** @description The member's id (a directory user's, a directory group's or a robot account's). */
             id: components["schemas"]["Uuid"];
             /**
              * @description What kind of member it is. UiPath has not documented this field. The live service has been
-             *     seen sending the user type as an integer (UserType: `0` a user; a robot account would be
-             *     `4`, which is inferred); text is accepted as well, since nothing promises the encoding.
-             *     The emulator sends `0` for users and `4` for robot accounts.
+             *     seen sending the user type as an integer (UserType: `0` a user, `2` a directory user; a
+             *     directory group would be `3` and a robot account `4`, which is inferred); text is accepted
+             *     as well, since nothing promises the encoding. The emulator sends `0` for users, `3` for
+             *     directory groups and `4` for robot accounts.
              */
             type?: components["schemas"]["UserType"] | string | null;
         };
@@ -995,8 +1004,8 @@ export interface components {
         };
         /**
          * @description The change clashes with the current state: the group id or the user id chosen by the caller is
-         *     already taken, the name is already used by another group, or the target is a built-in group
-         *     that cannot change.
+         *     already taken, the name is already used by another group, or the change is one a built-in
+         *     group refuses (a new name, deletion, members of `Everyone`).
          */
         Conflict: {
             headers: {

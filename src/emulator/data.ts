@@ -37,6 +37,16 @@ export interface GroupRecord {
   lastModificationTime: string | null;
   /** Member users, in the order they joined (a Set keeps insertion order). */
   userIds: Set<string>;
+  /** Member groups of the linked directory (Entra ID, Active Directory). */
+  directoryGroupIds: Set<string>;
+}
+
+/** A group of the linked directory: it can be a member of the organization's groups, never changed here. */
+export interface DirectoryGroupRecord {
+  id: string;
+  name: string;
+  /** The directory it comes from, never `local`. */
+  source: string;
 }
 
 export interface RobotAccountRecord {
@@ -95,6 +105,7 @@ const USER_FIELDS = new Set([
 export class OrganizationData {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
+  readonly directoryGroups = new Map<string, DirectoryGroupRecord>();
   readonly robotAccounts = new Map<string, RobotAccountRecord>();
   /** Lower-cased user name and e-mail to user id, for the uniqueness rules. */
   private readonly userNames = new Map<string, string>();
@@ -106,14 +117,19 @@ export class OrganizationData {
     readonly now: () => number,
   ) {
     for (const u of seed.users ?? []) this.addUser(this.seededUser(u));
+    for (const d of seed.directoryGroups ?? []) {
+      this.directoryGroups.set(lower(d.id), { id: lower(d.id), name: d.name, source: d.source ?? "azuread" });
+    }
     for (const g of seed.groups ?? []) {
+      const members = (g.memberIds ?? []).map(lower);
       this.groups.set(lower(g.id), {
         id: lower(g.id),
         name: String(g.name),
         type: g.type === 0 || g.type === "builtIn" ? 0 : 1,
         creationTime: g.creationTime ?? this.timestamp(),
         lastModificationTime: g.lastModificationTime ?? null,
-        userIds: new Set((g.memberIds ?? []).map(lower)),
+        userIds: new Set(members.filter((m) => !this.directoryGroups.has(m))),
+        directoryGroupIds: new Set(members.filter((m) => this.directoryGroups.has(m))),
       });
     }
     for (const r of seed.robotAccounts ?? []) {
@@ -210,7 +226,7 @@ export class OrganizationData {
 
   /** A user id and a robot-account id live in the same space. */
   idTaken(id: string): boolean {
-    return this.users.has(lower(id)) || this.robotAccounts.has(lower(id));
+    return this.users.has(lower(id)) || this.robotAccounts.has(lower(id)) || this.directoryGroups.has(lower(id));
   }
 
   /** The groups a user is in, sorted, derived from the groups' member sets. */

@@ -2,13 +2,13 @@
 // names to entities in bulk. Not in UiPath's published document; the shapes are those UiPath's SDK
 // and UiPathOrch read from the live service, and the matching rules below are the emulator's.
 import type { components } from "../../generated/schema.js";
-import { userSource, type GroupRecord, type OrganizationData, type RobotAccountRecord, type UserRecord } from "./data.js";
+import { userSource, type DirectoryGroupRecord, type GroupRecord, type OrganizationData, type RobotAccountRecord, type UserRecord } from "./data.js";
 import { directoryGroupView, directoryUserView } from "./views.js";
 
 type Schemas = components["schemas"];
 type SearchResult = Schemas["DirectorySearchResult"];
 type SourceFilter = "localUsers" | "directoryUsers" | "localGroups" | "directoryGroups" | "robotAccounts" | "applications";
-type Kind = "localUsers" | "directoryUsers" | "groups" | "robotAccounts";
+type Kind = "localUsers" | "directoryUsers" | "groups" | "directoryGroups" | "robotAccounts";
 
 export interface SearchQuery {
   startsWith: string;
@@ -19,21 +19,21 @@ export interface SearchQuery {
 /** What each `entityType` covers: robot accounts count as users; the emulator has no applications. */
 const ENTITY_KINDS: Record<NonNullable<SearchQuery["entityType"]>, Kind[]> = {
   user: ["localUsers", "directoryUsers", "robotAccounts"],
-  group: ["groups"],
+  group: ["groups", "directoryGroups"],
   application: [],
 };
 
-/** What each source filter covers; there are no directory groups or applications in the emulator. */
+/** What each source filter covers; there are no applications in the emulator. */
 const SOURCE_KINDS: Record<SourceFilter, Kind[]> = {
   localUsers: ["localUsers"],
   directoryUsers: ["directoryUsers"],
   localGroups: ["groups"],
-  directoryGroups: [],
+  directoryGroups: ["directoryGroups"],
   robotAccounts: ["robotAccounts"],
   applications: [],
 };
 
-const ALL_KINDS: Kind[] = ["localUsers", "directoryUsers", "groups", "robotAccounts"];
+const ALL_KINDS: Kind[] = ["localUsers", "directoryUsers", "groups", "directoryGroups", "robotAccounts"];
 
 /** Search `type`: 0 users (robot accounts included), 1 groups, 2 applications, as UiPath's SDK reads it. */
 const SEARCH_TYPE = { user: 0, group: 1 } as const;
@@ -58,7 +58,10 @@ export class DirectoryOperations {
       .filter((u) => kinds.has(isLocal(u) ? "localUsers" : "directoryUsers"))
       .filter((u) => [u.userName, u.email, u.name, u.surname, u.displayName].some(match))
       .map(userResult);
-    const groups = kinds.has("groups") ? [...this.data.groups.values()].filter((g) => match(g.name)).map(groupResult) : [];
+    const groups = [
+      ...(kinds.has("groups") ? [...this.data.groups.values()].filter((g) => match(g.name)).map(groupResult) : []),
+      ...(kinds.has("directoryGroups") ? [...this.data.directoryGroups.values()].filter((g) => match(g.name)).map(groupResult) : []),
+    ];
     const robotAccounts = kinds.has("robotAccounts")
       ? [...this.data.robotAccounts.values()].filter((r) => match(r.name) || match(r.displayName)).map(robotResult)
       : [];
@@ -67,7 +70,8 @@ export class DirectoryOperations {
 
   /**
    * Each name as given mapped to what it names, or null: users by user name, else by e-mail
-   * address; groups by name; all ignoring case. Applications never resolve (there are none).
+   * address; groups by name (the organization's own first, then the directory's); all ignoring
+   * case. Applications never resolve (there are none).
    */
   resolve(body: Schemas["ResolveDirectoryNames"]): Schemas["ResolvedDirectoryNames"] {
     const found = new Map<string, Schemas["DirectoryEntity"] | null>();
@@ -82,7 +86,8 @@ export class DirectoryOperations {
       return user ? directoryUserView(user) : null;
     }
     if (entityType === "group") {
-      const group = [...this.data.groups.values()].find((g) => g.name.toLowerCase() === name.toLowerCase());
+      const same = (g: { name: string }) => g.name.toLowerCase() === name.toLowerCase();
+      const group = [...this.data.groups.values()].find(same) ?? [...this.data.directoryGroups.values()].find(same);
       return group ? directoryGroupView(group) : null;
     }
     return null;
@@ -102,9 +107,9 @@ function userResult(u: UserRecord): SearchResult {
   };
 }
 
-function groupResult(g: GroupRecord): SearchResult {
+function groupResult(g: GroupRecord | DirectoryGroupRecord): SearchResult {
   return {
-    source: "local",
+    source: "source" in g ? g.source : "local",
     identifier: g.id,
     identityName: g.name,
     displayName: g.name,

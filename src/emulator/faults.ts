@@ -2,7 +2,9 @@
 // run can be repeated exactly.
 import type { FaultKind, FaultOptions } from "./options.js";
 
+/** Every kind; `lose` only when asked for, since a lost answer to a write leaves the caller to find out what happened. */
 export const ALL_FAULTS: FaultKind[] = ["429", "500", "503", "drop", "delay"];
+const KNOWN: FaultKind[] = [...ALL_FAULTS, "lose"];
 
 export class FaultInjector {
   private state: number;
@@ -11,7 +13,7 @@ export class FaultInjector {
   constructor(private readonly options: FaultOptions) {
     if (!(options.rate >= 0 && options.rate <= 1)) throw new Error("faults.rate must be between 0 and 1");
     this.kinds = options.kinds && options.kinds.length > 0 ? options.kinds : ALL_FAULTS;
-    const unknown = this.kinds.find((k) => !ALL_FAULTS.includes(k));
+    const unknown = this.kinds.find((k) => !KNOWN.includes(k));
     if (unknown) throw new Error(`Unknown fault kind '${unknown}'`);
     this.state = options.seed >>> 0;
   }

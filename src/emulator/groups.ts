@@ -1,6 +1,9 @@
-// Groups and their members. Members named from the group side may be users or robot accounts
-// (UiPath documents user ids only; UiPathOrch relies on robot account ids working live): a user's
-// membership is kept on the group, a robot account's on the robot account.
+// Groups and their members. Members named from the group side may be users, robot accounts (UiPath
+// documents user ids only; UiPathOrch relies on robot account ids working live) or groups of the
+// linked directory: a user's or directory group's membership is kept on the group, a robot
+// account's on the robot account. Built-in groups keep their names and cannot be deleted, but
+// their members change like any group's (UiPath's admin guide grants roles that way); Everyone is
+// the exception, as every user is in it.
 import type { components } from "../../generated/schema.js";
 import { lower, sortIds, sameName, unique, type GroupRecord, type OrganizationData } from "./data.js";
 import { conflict, invalid } from "./errors.js";
@@ -9,7 +12,9 @@ import { groupView } from "./views.js";
 type Schemas = components["schemas"];
 
 /** The UserType integers the members endpoint sends (the live service's encoding; 4 for robot accounts is inferred). */
-const MEMBER_TYPE = { user: 0, robotAccount: 4 } as const;
+const MEMBER_TYPE = { user: 0, directoryGroup: 3, robotAccount: 4 } as const;
+
+const isEveryone = (g: GroupRecord) => g.type === 0 && g.name.toLowerCase() === "everyone";
 
 export class GroupOperations {
   constructor(private readonly data: OrganizationData) {}
@@ -35,6 +40,7 @@ export class GroupOperations {
       creationTime: this.data.timestamp(),
       lastModificationTime: null,
       userIds: new Set(members.users),
+      directoryGroupIds: new Set(members.directoryGroups),
     };
     this.data.groups.set(id, record);
     this.joinRobotAccounts(members.robotAccounts, id);
@@ -43,14 +49,21 @@ export class GroupOperations {
 
   update(id: string, body: Schemas["UpdateGroup"]): Schemas["Group"] {
     const group = this.data.requireGroup(id);
-    if (group.type === 0) throw conflict(`The built-in group '${group.name}' cannot be changed.`);
-    this.assertNameFree(body.name, group.id);
+    if (group.type === 0 && !sameName(body.name, group.name)) throw conflict(`The built-in group '${group.name}' cannot be renamed.`);
     const add = this.members(body.directoryUserIDsToAdd ?? [], "directoryUserIDsToAdd");
     // Removing someone who is not a member (or does not exist) changes nothing.
     const remove = new Set((body.directoryUserIDsToRemove ?? []).map(lower));
-    group.name = body.name;
+    if (isEveryone(group) && (add.all.length > 0 || remove.size > 0)) {
+      throw conflict(`The members of '${group.name}' cannot be changed: every user of the organization is in it.`);
+    }
+    this.assertNameFree(body.name, group.id);
+    group.name = group.type === 0 ? group.name : body.name;
     for (const u of add.users) if (!remove.has(u)) group.userIds.add(u);
-    for (const u of remove) group.userIds.delete(u);
+    for (const d of add.directoryGroups) if (!remove.has(d)) group.directoryGroupIds.add(d);
+    for (const u of remove) {
+      group.userIds.delete(u);
+      group.directoryGroupIds.delete(u);
+    }
     this.joinRobotAccounts(
       add.robotAccounts.filter((r) => !remove.has(r)),
       group.id,
@@ -74,6 +87,7 @@ export class GroupOperations {
     const group = this.data.requireGroup(id);
     const all = [
       ...[...group.userIds].map((u) => ({ id: u, type: MEMBER_TYPE.user })),
+      ...[...group.directoryGroupIds].map((d) => ({ id: d, type: MEMBER_TYPE.directoryGroup })),
       ...[...this.data.robotAccounts.values()]
         .filter((r) => r.groupIds.includes(group.id))
         .map((r) => ({ id: r.id, type: MEMBER_TYPE.robotAccount })),
@@ -89,16 +103,17 @@ export class GroupOperations {
     for (const account of this.data.robotAccounts.values()) account.groupIds = account.groupIds.filter((g) => !gone.has(g));
   }
 
-  /** Splits member ids into users and robot accounts; an id that is neither is 400, keyed by the field. */
-  private members(ids: string[], field: string): { users: string[]; robotAccounts: string[] } {
-    const users: string[] = [];
-    const robotAccounts: string[] = [];
-    for (const id of unique(ids.map(lower))) {
-      if (this.data.users.has(id)) users.push(id);
-      else if (this.data.robotAccounts.has(id)) robotAccounts.push(id);
-      else throw invalid(field, `No directory user or robot account with id '${id}'.`);
+  /** Splits member ids into users, robot accounts and directory groups; an id that is none is 400, keyed by the field. */
+  private members(ids: string[], field: string): { all: string[]; users: string[]; robotAccounts: string[]; directoryGroups: string[] } {
+    const all = unique(ids.map(lower));
+    const out = { all, users: [] as string[], robotAccounts: [] as string[], directoryGroups: [] as string[] };
+    for (const id of all) {
+      if (this.data.users.has(id)) out.users.push(id);
+      else if (this.data.robotAccounts.has(id)) out.robotAccounts.push(id);
+      else if (this.data.directoryGroups.has(id)) out.directoryGroups.push(id);
+      else throw invalid(field, `No directory user, directory group or robot account with id '${id}'.`);
     }
-    return { users, robotAccounts };
+    return out;
   }
 
   private joinRobotAccounts(robotAccountIds: string[], groupId: string): void {

@@ -34,7 +34,12 @@ export interface RateLimitOptions {
   budgets: Record<MethodClass, number>;
 }
 
-export type FaultKind = "429" | "500" | "503" | "drop" | "delay";
+/**
+ * `drop` closes the connection before the request is handled; `lose` handles it (a write takes
+ * effect) and then closes the connection without an answer, the case a client cannot tell from a
+ * request never made; `delay` answers normally after `delayMs`.
+ */
+export type FaultKind = "429" | "500" | "503" | "drop" | "lose" | "delay";
 
 export interface FaultOptions {
   /** Seed of the pseudo-random sequence, so a run can be repeated exactly. */

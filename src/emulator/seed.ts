@@ -32,14 +32,23 @@ type SeedUserFields =
 export type SeedUser = DirectoryEntity & { identifier: string; userName?: string } & Partial<Pick<User, SeedUserFields>>;
 export type SeedGroup = Pick<Group, "id" | "name" | "type"> &
   Partial<Pick<Group, "creationTime" | "lastModificationTime">> & {
-    /** Directory users in the group (robot accounts name their groups themselves). */
+    /** Users and directory groups in the group (robot accounts name their groups themselves). */
     memberIds?: string[];
   };
 export type SeedRobotAccount = Pick<RobotAccount, "id" | "name"> &
   Partial<Pick<RobotAccount, "displayName" | "creationTime" | "lastLoginTime" | "groupIds">>;
 
+/** A group of the linked directory (Entra ID, Active Directory), which groups can hold as a member. */
+export interface SeedDirectoryGroup {
+  id: string;
+  name: string;
+  /** The directory's name as the service reports it; default `azuread`. Never `local`. */
+  source?: string;
+}
+
 export interface SeedData {
   users?: SeedUser[];
+  directoryGroups?: SeedDirectoryGroup[];
   groups?: SeedGroup[];
   robotAccounts?: SeedRobotAccount[];
 }
@@ -87,6 +96,19 @@ const SEED_SCHEMA = {
             },
           },
         ],
+      },
+    },
+    directoryGroups: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "name"],
+        properties: {
+          id: ref("Uuid"),
+          name: { type: "string", minLength: 1 },
+          source: { type: "string", minLength: 1, not: { const: "local" } },
+        },
       },
     },
     groups: {
@@ -164,6 +186,10 @@ function checkSeed(value: unknown, validator: DocumentValidator, origin: string)
   }
   const seed = value as SeedData;
   const users = checkSeedUsers(seed, origin);
+  for (const d of seed.directoryGroups ?? []) {
+    if (users.has(d.id.toLowerCase())) throw new Error(`Seed ${origin} is invalid: directory group id ${d.id} appears twice`);
+    users.add(d.id.toLowerCase());
+  }
   const groups = new Set<string>();
   const names = new Set<string>();
   for (const g of seed.groups ?? []) {
@@ -173,7 +199,8 @@ function checkSeed(value: unknown, validator: DocumentValidator, origin: string)
     groups.add(id);
     names.add(String(g.name).toLowerCase());
     for (const m of g.memberIds ?? []) {
-      if (!users.has(m.toLowerCase())) throw new Error(`Seed ${origin} is invalid: group '${g.name}' names unknown user ${m}`);
+      if (!users.has(m.toLowerCase()))
+        throw new Error(`Seed ${origin} is invalid: group '${g.name}' names unknown user or directory group ${m}`);
     }
   }
   const accountNames = new Set<string>();

@@ -120,10 +120,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: match.allow.join(", ") } }));
     }
     const op = match.op;
-    const reply = (r: Reply) => send(res, r, op, method, requestUrl.pathname);
-
-    // Faults and rate limits sit in front of the service, as a gateway's would.
+    // Faults and rate limits sit in front of the service, as a gateway's would; a lost answer
+    // comes after it: the request is carried out and the connection dropped before the answer.
     const fault = faults?.next();
+    const reply = (r: Reply): void => {
+      if (fault === "lose") res.socket?.destroy();
+      else send(res, r, op, method, requestUrl.pathname);
+    };
+
     if (fault === "drop") {
       res.socket?.destroy();
       return;

@@ -1,7 +1,7 @@
 // How records look on the wire: the User, the directory entity a user or group is elsewhere, the
 // Group and the RobotAccount. Every view is derived from the records, never stored beside them.
 import type { components } from "../../generated/schema.js";
-import type { GroupRecord, OrganizationData, RobotAccountRecord, UserRecord } from "./data.js";
+import type { DirectoryGroupRecord, GroupRecord, OrganizationData, RobotAccountRecord, UserRecord } from "./data.js";
 
 type Schemas = components["schemas"];
 
@@ -46,8 +46,8 @@ export function directoryUserView(u: UserRecord): Schemas["DirectoryEntity"] {
   };
 }
 
-export function directoryGroupView(g: GroupRecord): Schemas["DirectoryEntity"] {
-  return { objectType: "DirectoryGroup", source: "local", identifier: g.id, name: g.name, displayName: g.name };
+export function directoryGroupView(g: GroupRecord | DirectoryGroupRecord): Schemas["DirectoryEntity"] {
+  return { objectType: "DirectoryGroup", source: "source" in g ? g.source : "local", identifier: g.id, name: g.name, displayName: g.name };
 }
 
 export function groupView(data: OrganizationData, g: GroupRecord, withMembers: boolean): Schemas["Group"] {
@@ -58,8 +58,13 @@ export function groupView(data: OrganizationData, g: GroupRecord, withMembers: b
     type: g.type,
     creationTime: g.creationTime,
     lastModificationTime: g.lastModificationTime,
-    // Users only, as before the members endpoint existed; robot accounts are listed by /Members.
-    members: withMembers ? [...g.userIds].map((id) => directoryUserView(data.users.get(id)!)) : [],
+    // Users and directory groups, as before the members endpoint existed; robot accounts are listed by /Members.
+    members: withMembers
+      ? [
+          ...[...g.userIds].map((id) => directoryUserView(data.users.get(id)!)),
+          ...[...g.directoryGroupIds].map((id) => directoryGroupView(data.directoryGroups.get(id)!)),
+        ]
+      : [],
   };
 }
 

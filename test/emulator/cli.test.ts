@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+import { BUILT_IN_GROUPS } from "../fixtures/walkthrough.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
@@ -76,7 +77,7 @@ describe("npm start", () => {
     expect(curlLines).toHaveLength(3);
     const [tokenLine, listGroups, readUser] = curlLines as [string, string, string];
     const groups = JSON.parse((await run("bash", ["-c", `${tokenLine}\n${listGroups}`])).stdout) as Array<{ name: string }>;
-    expect(groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni", "Prefects"]);
+    expect(groups.map((g) => g.name)).toEqual([...BUILT_IN_GROUPS, "Gryffindors", "alumni", "Prefects"]);
     // Reading a user takes its id only: no partitionGlobalId anywhere in the call.
     expect(readUser).not.toContain("3fa85f64-5717-4562-b3fc-2c963f66afa6");
     const ron = JSON.parse((await run("bash", ["-c", `${tokenLine}\n${readUser}`])).stdout) as { userName: string };

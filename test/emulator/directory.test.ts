@@ -22,6 +22,7 @@ import {
   RON,
   start,
   stop,
+  UIPATH_ADMINS,
   UNKNOWN_ID,
 } from "./support.js";
 
@@ -62,7 +63,14 @@ describe("directory search", () => {
     expect(names(await search("startsWith=r"))).toEqual([EMAILS.ron, "Roby"]);
     expect(names(await search("startsWith=weasley"))).toEqual([EMAILS.ginny, EMAILS.ron]);
     expect(names(await search("startsWith=Dobby%20the"))).toEqual(["Dobby"]);
-    expect(names(await search("startsWith=a"))).toEqual([EMAILS.albus, "Administrators", "alumni"]);
+    expect(names(await search("startsWith=a"))).toEqual([
+      EMAILS.albus,
+      "Administrators",
+      "alumni",
+      "Automation Developers",
+      "Automation Express",
+      "Automation Users",
+    ]);
     // A prefix, not a substring.
     expect(await search("startsWith=easley")).toEqual([]);
   });
@@ -107,7 +115,8 @@ describe("directory search", () => {
 
   it("narrows by entity type: users include robot accounts; there are no applications", async () => {
     expect(names(await search("startsWith=h&entityType=user"))).toEqual([EMAILS.harry, EMAILS.hermione, "Hedwig"]);
-    expect(names(await search("startsWith=h&entityType=group"))).toEqual([]);
+    // Groups of the linked directory are groups too.
+    expect(names(await search("startsWith=h&entityType=group"))).toEqual(["Hogwarts-Staff"]);
     expect(names(await search("startsWith=g&entityType=group"))).toEqual(["Gryffindors"]);
     expect(await search("startsWith=h&entityType=application")).toEqual([]);
   });
@@ -115,8 +124,20 @@ describe("directory search", () => {
   it("narrows by source filters, repeated for several", async () => {
     expect(names(await search("startsWith=h&sourceFilter=robotAccounts"))).toEqual(["Hedwig"]);
     expect(names(await search("startsWith=h&sourceFilter=localUsers"))).toEqual([EMAILS.harry, EMAILS.hermione]);
-    expect(names(await search("startsWith=a&sourceFilter=localGroups&sourceFilter=robotAccounts"))).toEqual(["Administrators", "alumni"]);
+    expect(names(await search("startsWith=al&sourceFilter=localGroups&sourceFilter=robotAccounts"))).toEqual(["alumni"]);
     expect(await search("startsWith=a&sourceFilter=directoryGroups&sourceFilter=applications&sourceFilter=directoryUsers")).toEqual([]);
+    expect(await search("startsWith=uipath&sourceFilter=directoryGroups")).toEqual([
+      {
+        source: "azuread",
+        identifier: UIPATH_ADMINS,
+        identityName: "UiPath-Admins",
+        displayName: "UiPath-Admins",
+        email: null,
+        domain: null,
+        type: 1,
+        objectType: "DirectoryGroup",
+      },
+    ]);
     // Both narrowings apply together.
     expect(names(await search("startsWith=h&entityType=user&sourceFilter=localGroups"))).toEqual([]);
   });
@@ -178,8 +199,16 @@ describe("resolving names in bulk", () => {
   });
 
   it("finds groups by name; applications and robot accounts never resolve", async () => {
-    const groups = await resolve(["prefects", "Gryffindors", "Slytherins"], "group");
+    const groups = await resolve(["prefects", "Gryffindors", "Slytherins", "uipath-admins"], "group");
     expect(groups.json).toEqual({
+      // A group of the linked directory, with its source.
+      "uipath-admins": {
+        objectType: "DirectoryGroup",
+        source: "azuread",
+        identifier: UIPATH_ADMINS,
+        name: "UiPath-Admins",
+        displayName: "UiPath-Admins",
+      },
       prefects: { objectType: "DirectoryGroup", source: "local", identifier: PREFECTS, name: "Prefects", displayName: "Prefects" },
       Gryffindors: {
         objectType: "DirectoryGroup",
@@ -300,13 +329,17 @@ describe("membership, the same in every view", () => {
       name: "Ghosts",
       directoryUserMemberIDs: [ROBY, UNKNOWN_ID],
     });
-    expect(create.json.errors).toEqual({ directoryUserMemberIDs: [`No directory user or robot account with id '${UNKNOWN_ID}'.`] });
+    expect(create.json.errors).toEqual({
+      directoryUserMemberIDs: [`No directory user, directory group or robot account with id '${UNKNOWN_ID}'.`],
+    });
     const update = await api("PUT", `/api/Group/${PREFECTS}`, {
       partitionGlobalId: ORG_ID,
       name: "Prefects",
       directoryUserIDsToAdd: [GRYFFINDORS],
     });
-    expect(update.json.errors).toEqual({ directoryUserIDsToAdd: [`No directory user or robot account with id '${GRYFFINDORS}'.`] });
+    expect(update.json.errors).toEqual({
+      directoryUserIDsToAdd: [`No directory user, directory group or robot account with id '${GRYFFINDORS}'.`],
+    });
     // Nothing changed: no group, no robot membership.
     expect(emulator.state().groups.some((g) => g.id === NEW_GROUP)).toBe(false);
     expect((await api("GET", `/api/RobotAccount/${ORG_ID}/${ROBY}`)).json.groupIds).toEqual([GRYFFINDORS]);

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle, type SeedData } from "../../src/emulator/index.js";
-import { GRYFFINDORS, HARRY, HERMIONE, ORG_ID, RON, start, stop } from "./support.js";
+import { BUILT_IN_GROUPS, GRYFFINDORS, HARRY, HERMIONE, ORG_ID, RON, start, stop } from "./support.js";
 
 let emulator: EmulatorHandle | undefined;
 afterEach(async () => {
@@ -33,17 +33,14 @@ describe("seeds", () => {
       "Albus Dumbledore",
       "Draco Malfoy",
     ]);
-    expect(s.groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Gryffindors", "alumni", "Prefects"]);
+    expect(s.groups.map((g) => g.name)).toEqual([...BUILT_IN_GROUPS, "Gryffindors", "alumni", "Prefects"]);
     expect(s.robotAccounts.find((r) => r.name === "Roby")?.groupIds).toEqual([GRYFFINDORS]);
   });
 
   it('"empty" keeps only the built-in groups', async () => {
     emulator = await start({ seed: "empty" });
     const s = emulator.state();
-    expect(s.groups.map((g) => [g.name, g.type])).toEqual([
-      ["Administrators", 0],
-      ["Everyone", 0],
-    ]);
+    expect(s.groups.map((g) => [g.name, g.type])).toEqual(BUILT_IN_GROUPS.map((name) => [name, 0]));
     // The demo's administrators (Albus) are not carried over.
     expect(s.groups.every((g) => g.members?.length === 0)).toBe(true);
     expect(s.users).toEqual([]);
@@ -178,7 +175,7 @@ describe("seeds", () => {
     ],
     [{ users: [{ objectType: "DirectoryUser", identifier: RON, type: 9 }] }, "/users/0/type"],
     [{ users: [{ objectType: "DirectoryUser", identifier: RON, userName: "" }] }, "/users/0/userName"],
-    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1, memberIds: [HARRY] }] }, `group 'G' names unknown user ${HARRY}`],
+    [{ groups: [{ id: GRYFFINDORS, name: "G", type: 1, memberIds: [HARRY] }] }, `group 'G' names unknown user or directory group ${HARRY}`],
     [
       {
         groups: [

@@ -22,6 +22,7 @@ const beforeWalkthrough: SeedData = {
   users: (demo.users ?? []).map((u) =>
     pageEmails.has(u.identifier) ? { ...u, email: pageEmails.get(u.identifier)!, userName: pageEmails.get(u.identifier)! } : u,
   ),
+  directoryGroups: demo.directoryGroups,
   groups: (demo.groups ?? []).filter((g) => g.id !== GRYFFINDORS),
   robotAccounts: (demo.robotAccounts ?? [])
     .filter((r) => r.id !== ROBY)

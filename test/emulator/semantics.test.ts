@@ -4,8 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle } from "../../src/emulator/index.js";
 import {
   ADMINISTRATORS,
+  ALBUS,
   ALUMNI,
   allScopes,
+  BUILT_IN_GROUPS,
   call,
   EVERYONE,
   GINNY,
@@ -19,6 +21,7 @@ import {
   RON,
   start,
   stop,
+  UIPATH_ADMINS,
   UNKNOWN_ID,
 } from "./support.js";
 
@@ -38,8 +41,7 @@ describe("groups", () => {
   it("lists built-in and local groups without members", async () => {
     const res = await api("GET", `/api/Group/${ORG_ID}`);
     expect(res.json.map((g: { name: string; type: number }) => [g.name, g.type])).toEqual([
-      ["Administrators", 0],
-      ["Everyone", 0],
+      ...BUILT_IN_GROUPS.map((name) => [name, 0]),
       ["Gryffindors", 1],
       ["alumni", 1],
       ["Prefects", 1],
@@ -128,13 +130,55 @@ describe("groups", () => {
     expect(again.json.members).toEqual(first.json.members);
   });
 
-  it("keeps built-in groups unchangeable: update and delete give 409", async () => {
-    expect((await api("PUT", `/api/Group/${EVERYONE}`, { partitionGlobalId: ORG_ID, name: "Everyone" })).status).toBe(409);
+  it("keeps built-in groups' names and existence: rename and delete give 409; Everyone's members cannot change", async () => {
+    const rename = await api("PUT", `/api/Group/${ADMINISTRATORS}`, { partitionGlobalId: ORG_ID, name: "Wizards" });
+    expect(rename.status).toBe(409);
+    expect(rename.json.detail).toBe("The built-in group 'Administrators' cannot be renamed.");
+    const everyone = await api("PUT", `/api/Group/${EVERYONE}`, {
+      partitionGlobalId: ORG_ID,
+      name: "Everyone",
+      directoryUserIDsToAdd: [RON],
+    });
+    expect(everyone.status).toBe(409);
+    expect(everyone.json.detail).toBe("The members of 'Everyone' cannot be changed: every user of the organization is in it.");
     expect((await api("DELETE", `/api/Group/${ORG_ID}/${ADMINISTRATORS}`)).status).toBe(409);
     const bulk = await api("DELETE", `/api/Group/${ORG_ID}`, { groupIDs: [ALUMNI, ADMINISTRATORS] });
     expect(bulk.status).toBe(409);
     // The bulk delete is all or nothing.
     expect(emulator.state().groups.map((g) => g.id)).toContain(ALUMNI);
+  });
+
+  it("changes built-in groups' members like any group's: users, robot accounts and directory groups", async () => {
+    const add = await api("PUT", `/api/Group/${ADMINISTRATORS}`, {
+      partitionGlobalId: ORG_ID,
+      name: "administrators",
+      directoryUserIDsToAdd: [RON, ROBY, UIPATH_ADMINS],
+    });
+    expect(add.status).toBe(200);
+    // The name stays as it was, whatever case the update sent.
+    expect(add.json.name).toBe("Administrators");
+    const members = await api("GET", `/api/Group/${ORG_ID}/${ADMINISTRATORS}/Members`);
+    expect(members.json.results).toEqual([
+      { id: ALBUS, type: 0 },
+      { id: RON, type: 0 },
+      { id: UIPATH_ADMINS, type: 3 },
+      { id: ROBY, type: 4 },
+    ]);
+    const group = await api("GET", `/api/Group/${ORG_ID}/${ADMINISTRATORS}`);
+    expect(group.json.members.find((m: { identifier: string }) => m.identifier === UIPATH_ADMINS)).toEqual({
+      objectType: "DirectoryGroup",
+      source: "azuread",
+      identifier: UIPATH_ADMINS,
+      name: "UiPath-Admins",
+      displayName: "UiPath-Admins",
+    });
+    const remove = await api("PUT", `/api/Group/${ADMINISTRATORS}`, {
+      partitionGlobalId: ORG_ID,
+      name: "Administrators",
+      directoryUserIDsToRemove: [UIPATH_ADMINS, RON],
+    });
+    expect(remove.status).toBe(200);
+    expect((await api("GET", `/api/Group/${ORG_ID}/${ADMINISTRATORS}/Members`)).json.totalCount).toBe(2);
   });
 
   it("deleting a group takes it out of robot accounts' groupIds", async () => {
@@ -147,7 +191,7 @@ describe("groups", () => {
     const body = { groupIDs: [GRYFFINDORS, ALUMNI, UNKNOWN_ID] };
     expect((await api("DELETE", `/api/Group/${ORG_ID}`, body)).status).toBe(204);
     expect((await api("DELETE", `/api/Group/${ORG_ID}`, body)).status).toBe(204);
-    expect(emulator.state().groups.map((g) => g.name)).toEqual(["Administrators", "Everyone", "Prefects"]);
+    expect(emulator.state().groups.map((g) => g.name)).toEqual([...BUILT_IN_GROUPS, "Prefects"]);
     expect(emulator.state().robotAccounts.flatMap((r) => r.groupIds ?? [])).toEqual([]);
   });
 

@@ -20,6 +20,10 @@ export {
   RON,
   ROBY,
   UNKNOWN_ID,
+  BUILT_IN_GROUPS,
+  DEFAULT_GROUPS,
+  UIPATH_ADMINS,
+  HOGWARTS_STAFF,
 } from "../fixtures/walkthrough.js";
 
 export { DEMO_CLIENT, PM_SCOPES };
