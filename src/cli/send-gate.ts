@@ -1,8 +1,8 @@
 // Stopping without sending: the CLI's client sends through this gate. Work run through `run` is
 // tracked (AsyncLocalStorage follows it through the client's waits); once the gate closes (Ctrl-C),
 // every unit not on the wire is aborted at once (waits for the rate limiter, for a retry, for a
-// token end now), a unit on the wire is awaited and aborted as soon as its answer is in, and
-// nothing is sent any more. Only requests already sent are waited for.
+// token end now), a unit on the wire gets its answer and is aborted as soon as it waits for
+// anything else, and nothing is sent any more. Only requests already sent are waited for.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { FetchWithInit } from "../client/index.js";
 
@@ -42,7 +42,9 @@ export class SendGate {
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     } finally {
       unit.onWire -= 1;
-      if (this.#closed && unit.onWire === 0) unit.controller.abort(new StopRequested());
+      // Once the answer has reached the caller (the rest of this turn), whatever the unit waits
+      // for next (a retry, the rate limiter) ends at once.
+      if (this.#closed) setImmediate(() => unit.onWire === 0 && unit.controller.abort(new StopRequested()));
     }
   };
 

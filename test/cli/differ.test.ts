@@ -336,7 +336,7 @@ describe("the planner", () => {
     );
     expect(problems.map((p) => `${p.at.line}: ${p.message}`)).toEqual([
       '3: no user or robot account is named "ron.weasly@hogwarts.example" (did you mean "ron.weasley@hogwarts.example"?)',
-      '4: no user or robot account is named "nobody@nowhere.example"',
+      '4: no user or robot account is named "nobody@nowhere.example" (the directory does not know this address or user name)',
       '6: no directory group is named "UiPath-Admns" (the directory does not know it)',
       '9: group "Gryfindors" does not exist (neither in this organization nor in the file) (did you mean "Gryffindors"?)',
       '10: group "Slytherins" does not exist (neither in this organization nor in the file)',

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../src/emulator/index.js";
-import { EMAILS, GRYFFINDORS, PREFECTS } from "../fixtures/walkthrough.js";
+import { BUILT_IN_GROUPS, EMAILS, GRYFFINDORS, PREFECTS } from "../fixtures/walkthrough.js";
 import { BIN, cli, emulatorEnv, ESCAPES, sandbox, startCli } from "./helpers.js";
 
 const box = sandbox();
@@ -83,12 +83,15 @@ describe("export, plan, apply", () => {
           `      \\+ ${EMAILS.luna}`,
           "      \\+ Errol \\(new robot account\\)",
           '  \\+ robot account "Errol"',
-          "      \\+ in Ravenclaws",
+          "      \\+ in Ravenclaws \\(new group\\)",
           "      \\+ in Gryffindors",
+          // A group's new members are listed under it, whichever request carries them.
+          '  ~ group "Gryffindors"',
+          "      \\+ Errol \\(new robot account\\)",
           '  ~ group "Prefects"',
           `      \\+ ${EMAILS.neville}`,
           "",
-          "Plan: 2 to add, 1 to change, 0 to remove\\.",
+          "Plan: 2 to add, 2 to change, 0 to remove\\.",
           "Requests: 2 POST, 1 PUT\\. At the budgets \\(POST 24000, PUT 160 per 5 min\\) they need no waiting\\.",
         ].join("\n"),
       ),
@@ -96,7 +99,7 @@ describe("export, plan, apply", () => {
     const applied = await cli(["apply", "-f", edited, "--yes"], { env });
     expect(applied.code).toBe(0);
     expect(applied.stderr).toMatch(
-      /\[3\/3\] .*\nApply complete: 2 added, 1 changed, 0 removed \(\d+ GET, 2 POST, 1 PUT request\(s\)\)\.\n$/,
+      /\[3\/3\] .*\nApply complete: 2 added, 2 changed, 0 removed \(\d+ GET, 3 POST, 1 PUT request\(s\)\)\.\n$/,
     );
     expect(membersOf(e, "Ravenclaws")).toEqual(["Errol", EMAILS.luna].sort());
     expect(membersOf(e, "Prefects")).toEqual([EMAILS.hermione, EMAILS.neville, EMAILS.ron].sort());
@@ -114,7 +117,7 @@ describe("export, plan, apply", () => {
     expect(membersOf(e, "Prefects")).toEqual([EMAILS.hermione, EMAILS.luna, EMAILS.ron].sort());
     const exclusive = file(`groups:\n  - name: Prefects\n    members: [${EMAILS.luna}, ${EMAILS.hermione}]\n    exclusive: true\n`);
     const plan = await cli(["plan", "-f", exclusive], { env });
-    expect(plan.stdout).toContain(`  ~ group "Prefects"\n      - ${EMAILS.ron}\n`);
+    expect(plan.stdout).toContain(`  ~ group "Prefects" (exclusive)\n      - ${EMAILS.ron}\n`);
     expect((await cli(["apply", "-f", exclusive, "--yes"], { env })).code).toBe(0);
     expect(membersOf(e, "Prefects")).toEqual([EMAILS.hermione, EMAILS.luna].sort());
   });
@@ -132,7 +135,7 @@ describe("export, plan, apply", () => {
         .state()
         .groups.map((g) => g.name)
         .sort(),
-    ).toEqual(["Administrators", "Everyone", "Gryffindors"]);
+    ).toEqual([...BUILT_IN_GROUPS, "Gryffindors"].sort());
     expect(e.state().robotAccounts).toHaveLength(4);
     const robots = file("robotAccounts:\n  - name: Roby\nprune: { robotAccounts: true }\n");
     expect((await cli(["apply", "-f", robots, "--yes"], { env })).code).toBe(0);
@@ -148,7 +151,8 @@ describe("export, plan, apply", () => {
     const csv = file(`name,displayName,groups\n${rows.join("\n")}\n`, "csv");
     const applied = await cli(["apply", "-f", csv, "--yes", "--concurrency", "16"], { env, timeoutMs: 120_000 });
     expect(applied.code).toBe(0);
-    expect(applied.stderr).toMatch(/Apply complete: 500 added, 0 changed, 0 removed \(\d GET, 500 POST request\(s\)\)\./);
+    // Three groups gain members, all through the creates.
+    expect(applied.stderr).toMatch(/Apply complete: 500 added, 3 changed, 0 removed \(\d GET, 500 POST request\(s\)\)\./);
     const robots = e.state().robotAccounts.filter((r) => r.name?.startsWith("Bot-"));
     expect(robots).toHaveLength(500);
     expect(robots.find((r) => r.name === "Bot-007")?.groupIds).toEqual([PREFECTS]);
@@ -164,7 +168,10 @@ describe("export, plan, apply", () => {
       "csv",
     );
     const plan = await cli(["plan", "-f", csv], { env });
-    expect(plan.stdout).toContain('  + user "cedric.diggory@hogwarts.example"\n      + name "Cedric Diggory"\n      + in Gryffindors\n');
+    expect(plan.stdout).toContain(
+      '  + user "cedric.diggory@hogwarts.example"\n      + name "Cedric"\n      + surname "Diggory"\n      + in Gryffindors\n',
+    );
+    expect(plan.stdout).toContain('  ~ group "alumni"\n      + cho.chang@hogwarts.example (new user)\n');
     expect(plan.stdout).toContain("Requests: 2 POST; no rate limits are configured.");
     expect((await cli(["apply", "-f", csv, "--yes"], { env })).code).toBe(0);
     expect(membersOf(e, "Gryffindors")).toEqual(expect.arrayContaining(["cedric.diggory@hogwarts.example", "cho.chang@hogwarts.example"]));
@@ -231,7 +238,7 @@ describe("export, plan, apply", () => {
     expect(JSON.stringify(e.state())).toBe(before);
   });
 
-  it("Ctrl-C lets requests in flight finish, journals what was done, exits 130; the next apply finishes without duplicates", async () => {
+  it("Ctrl-C sends nothing more, journals what was done, exits 130; the next apply finishes without duplicates", async () => {
     // Budgets small enough that 60 creates take a few seconds, paced by the client so no 429s.
     const rate = { windowMs: 1000, budgets: { GET: 300, POST: 12, PUT: 160, PATCH: 160, DELETE: 160 } };
     const { e, env } = await start({ rateLimit: rate });
@@ -242,12 +249,14 @@ describe("export, plan, apply", () => {
     first.child.kill("SIGINT");
     const stopped = await first.done;
     expect(stopped.code).toBe(130);
-    expect(stopped.stderr).toContain("Stopping: letting the requests in flight finish");
+    expect(stopped.stderr).toContain("Stopping: nothing more is sent; waiting only for requests already on the wire");
     const made = e.state().robotAccounts.filter((r) => r.name?.startsWith("Owl-")).length;
     expect(made).toBeGreaterThan(0);
     expect(made).toBeLessThan(60);
     expect(stopped.stderr).toMatch(
-      new RegExp(`Interrupted after ${made} of 60 requests; ${60 - made} not sent\\. Journal: .+\\.jsonl\\. Run apply again to finish\\.`),
+      new RegExp(
+        `Interrupted: ${made} of 60 requests done in 1 pass; nothing was sent after Ctrl-C\\. Journal: .+\\.jsonl\\. Run apply again to finish\\.`,
+      ),
     );
 
     const journalDir = join(box.env.XDG_STATE_HOME, "uipath-identity", "journal");
@@ -263,7 +272,7 @@ describe("export, plan, apply", () => {
     const resumed = await cli(["apply", "-f", csv, "--yes"], { env: runEnv });
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain(`An earlier apply stopped after ${made} of 60 requests`);
-    expect(resumed.stdout).toContain(`Plan: ${60 - made} to add, 0 to change, 0 to remove.`);
+    expect(resumed.stdout).toContain(`Plan: ${60 - made} to add, 1 to change, 0 to remove.`);
     const owls = e.state().robotAccounts.filter((r) => r.name?.startsWith("Owl-"));
     expect(owls).toHaveLength(60);
     expect(new Set(owls.map((r) => r.name)).size).toBe(60);
@@ -321,8 +330,8 @@ describe("Ctrl-C on a real terminal", () => {
     await waitFor(() => / 1[0-9]\/60 · ETA/.test(seen));
     child.stdin.write("\u0003"); // what the Ctrl-C key sends through the terminal
     expect(await exited).toBe(130);
-    expect(seen).toContain("Stopping: letting the requests in flight finish");
-    expect(seen).toMatch(/Interrupted after \d+ of 60 requests/);
+    expect(seen).toContain("Stopping: nothing more is sent; waiting only for requests already on the wire");
+    expect(seen).toMatch(/Interrupted: \d+ of 60 requests done in 1 pass; nothing was sent after Ctrl-C/);
     expect(e.state().robotAccounts.filter((r) => r.name?.startsWith("Tty-")).length).toBeLessThan(60);
   }, 60_000);
 });

@@ -46,7 +46,7 @@ prune: { groups: false, robotAccounts: true }
       ["harry.potter@hogwarts.example", 3, 45],
     ]);
     expect(file.robotAccounts[0]).toMatchObject({ name: "Roby", displayName: "Roby the robot", at: { line: 6 } });
-    expect(file.prune).toEqual({ groups: false, robotAccounts: true });
+    expect(file.prune).toEqual({ groups: false, robotAccounts: true, users: false });
     expect(file.sources[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -96,7 +96,7 @@ users:
   it("names CSV mistakes by line and column", async () => {
     const path = write("wrong.csv", "email,nickname,groups\nneville@hogwarts.example,Nev,\nluna,Luna,\n,x,\n");
     expect(await problems(path)).toEqual([
-      'wrong.csv:1:2: unknown column "nickname" (allowed for users: email, name, surname, groups)',
+      'wrong.csv:1:2: unknown column "nickname" (allowed for users: email, name, surname, groups, active)',
       'wrong.csv:3:1: "luna" is not an e-mail address',
       "wrong.csv:4:1: email must not be empty",
     ]);

@@ -188,7 +188,8 @@ export function computePlan(file: IdentityFile, live: LiveState, options: DiffOp
       ...[...live.usersByName.values()].map((u) => u.email || u.userName),
       ...live.robotAccounts.map((r) => r.name ?? ""),
     ];
-    problem(ref.at, `no user or robot account is named ${JSON.stringify(v)}${suggest(v, candidates)}`);
+    const hint = suggest(v, candidates) || " (the directory does not know this address or user name)";
+    problem(ref.at, `no user or robot account is named ${JSON.stringify(v)}${hint}`);
     return undefined;
   };
 
