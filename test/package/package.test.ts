@@ -96,12 +96,17 @@ describe("the packed npm package", () => {
     expect((bad as { stderr: string }).stderr).toContain('bad.yaml:3:5: unknown key "colour"');
   });
 
-  it("ships the identity-file JSON Schema for editors", () => {
-    const schema = JSON.parse(
-      readFileSync(join(consumer, "node_modules/uipath-identity-toolkit/schema/identity-file.schema.json"), "utf8"),
-    ) as { title: string };
-    expect(schema.title).toBe("uipath-identity file");
-    expect(packedFiles).toEqual(expect.arrayContaining(["bin/uipath-identity.js", "dist/cli/main.js", "schema/identity-file.schema.json"]));
+  it("ships the JSON Schemas of the identity file (for editors) and of the plan (for policy checks), by their export names", async () => {
+    for (const [name, title] of [
+      ["identity-file.schema.json", "uipath-identity file"],
+      ["plan.schema.json", "uipath-identity plan"],
+    ]) {
+      const { stdout } = await run("node", ["-e", `console.log(require.resolve("uipath-identity-toolkit/${name}"))`], { cwd: consumer });
+      expect((JSON.parse(readFileSync(stdout.trim(), "utf8")) as { title: string }).title).toBe(title);
+    }
+    expect(packedFiles).toEqual(
+      expect.arrayContaining(["bin/uipath-identity.js", "dist/cli/main.js", "schema/identity-file.schema.json", "schema/plan.schema.json"]),
+    );
   });
 
   describe("npm publish --dry-run", () => {

@@ -1,6 +1,7 @@
 // Making a plan: read what the file needs, diff, name what the reads left as ids, and wrap the
 // changes as the plan document every output renders. File problems come back all at once.
 import { AUTOMATION_CLOUD_RATE_LIMITS, type IdentityClient, type RateLimitOptions } from "../../client/index.js";
+import { isTransient } from "./apply-run.js";
 import { computePlan, needsFor, unnamedRemovals, type DiffOptions } from "./differ.js";
 import { FileProblems, where, type IdentityFile } from "./identity-file.js";
 import { nameMembers, readLive, suggestUsers, type LiveState } from "./live.js";
@@ -28,10 +29,29 @@ export function rateLimitsOf(rateLimit: RateLimitOptions | false | undefined): P
   return { windowMs: rateLimit?.windowMs ?? AUTOMATION_CLOUD_RATE_LIMITS.windowMs, budgets };
 }
 
-export async function makePlan(
+/** Reads made again, from the start, after a transient failure (a 500 on a GET is not retried by the client). */
+export const PLAN_READ_ATTEMPTS = 3;
+
+export interface PlanOptions {
+  rateLimit: RateLimitOptions | false | undefined;
+  newId?: () => string;
+}
+
+/** A plan, its reads repeated after a transient failure, a few times at most. */
+export async function makePlan(pm: IdentityClient, file: IdentityFile, options: PlanOptions): Promise<Planned> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await planOnce(pm, file, options);
+    } catch (error) {
+      if (attempt >= PLAN_READ_ATTEMPTS || !isTransient(error)) throw error;
+    }
+  }
+}
+
+async function planOnce(
   pm: IdentityClient,
   file: IdentityFile,
-  options: { rateLimit: RateLimitOptions | false | undefined; newId?: () => string },
+  options: PlanOptions,
 ): Promise<Planned> {
   const live = await readLive(pm, (groups, robots) => needsFor(file, groups, robots));
   const diff: DiffOptions = { invite: isAutomationCloud(pm.baseUrl), ...(options.newId && { newId: options.newId }) };
