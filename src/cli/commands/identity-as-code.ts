@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import type { IdentityClient } from "../../client/index.js";
 import type { CliContext } from "../context.js";
 import { CliFailure, describeFailure, EXIT, UsageError } from "../failures.js";
-import { runToConvergence, type StepOutcome } from "../iac/apply-run.js";
+import { isTransient, runToConvergence, type StepOutcome } from "../iac/apply-run.js";
 import { exportDocument, readForExport } from "../iac/export.js";
 import { DEFAULT_MAX_REMOVALS, guardViolations } from "../iac/guards.js";
 import { readIdentityFiles, type IdentityFile } from "../iac/identity-file.js";
@@ -23,7 +23,7 @@ import type { Act } from "./shared.js";
 
 const SCHEMA_HINT = "https://uipath-identity-toolkit.github.io/uipath-identity-toolkit/identity-file.schema.json";
 /** Passes of apply at most, the first included: enough for 15% transient faults, bounded for a real outage. */
-const MAX_PASSES = 6;
+const MAX_PASSES = 8;
 const lower = (s: string) => s.toLowerCase();
 const FILE_HELP = "identity files: YAML, JSON, or CSV (robot accounts or users); - reads stdin";
 
@@ -229,14 +229,20 @@ async function carryOut(ctx: CliContext, pm: IdentityClient, planned: Planned, o
           what: outcome.detail,
           ...(outcome.error !== undefined && { error: message(outcome.error) }),
         });
-        const line = outcome.ok ? outcome.detail : `FAILED to ${outcome.detail}: ${message(outcome.error)}`;
+        const line = outcome.ok
+          ? outcome.detail
+          : isTransient(outcome.error)
+            ? `could not ${outcome.detail} yet (${message(outcome.error)}); a later pass tries again`
+            : `FAILED to ${outcome.detail}: ${message(outcome.error)}`;
         // The schedule knows only this process's sends: 429s mean others spend the budget too.
         const shared = ctx.retries["429"] ? ` (+${ctx.retries["429"]} × 429 retried: the budget is shared)` : "";
         progress.advance(done, total, `${line}${shared}`, eta(pm, remaining));
       },
       onPass: (pass, steps, failures) => {
-        total += steps.length;
-        for (const s of steps) remaining[methodOf(s)] = (remaining[methodOf(s)] ?? 0) + 1;
+        // The new pass replaces whatever the last one left undone.
+        total = done + steps.length;
+        for (const key of Object.keys(remaining)) delete remaining[key];
+        Object.assign(remaining, requestsByMethod(steps));
         journal.record({
           ok: true,
           step: "replan",

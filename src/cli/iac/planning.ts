@@ -48,11 +48,7 @@ export async function makePlan(pm: IdentityClient, file: IdentityFile, options: 
   }
 }
 
-async function planOnce(
-  pm: IdentityClient,
-  file: IdentityFile,
-  options: PlanOptions,
-): Promise<Planned> {
+async function planOnce(pm: IdentityClient, file: IdentityFile, options: PlanOptions): Promise<Planned> {
   const live = await readLive(pm, (groups, robots) => needsFor(file, groups, robots));
   const diff: DiffOptions = { invite: isAutomationCloud(pm.baseUrl), ...(options.newId && { newId: options.newId }) };
   let computed = computePlan(file, live, diff);
