@@ -15,4 +15,4 @@ export type {
   RateLimitOptions,
   ResponseViolation,
 } from "./options.js";
-export type { SeedData, SeedGroup, SeedOption, SeedRobotAccount, SeedUser } from "./seed.js";
+export type { SeedData, SeedDirectoryGroup, SeedGroup, SeedOption, SeedRobotAccount, SeedUser } from "./seed.js";
