@@ -1,10 +1,12 @@
-// How command results are printed: a borderless table (the default), stable JSON, YAML, or plain
-// tab-separated lines for `cut` and `while read`. Data always goes to stdout, on its own.
+// How command results are printed: a borderless table (the default), stable JSON, YAML, plain
+// tab-separated lines for `cut` and `while read`, or markdown (a table here; a plan renders its
+// own review comment). Data always goes to stdout, on its own. Commands ask this module what a
+// format shows rather than testing format names themselves.
 import Table from "cli-table3";
 import { stringify } from "yaml";
 import { UsageError } from "./failures.js";
 
-export const OUTPUT_FORMATS = ["table", "json", "yaml", "plain"] as const;
+export const OUTPUT_FORMATS = ["table", "json", "yaml", "plain", "markdown"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface Column<T> {
@@ -36,6 +38,12 @@ export function render<T>(format: OutputFormat, rows: T[], columns: Column<T>[],
       return (
         rows.map((row) => columns.map((c) => cell(c.value(row)).replace(/[\t\n]/g, " ")).join("\t")).join("\n") + (rows.length ? "\n" : "")
       );
+    case "markdown": {
+      if (rows.length === 0) return "";
+      const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|").replace(/\n/g, " ")).join(" | ")} |`;
+      const head = [line(columns.map((c) => c.header)), `|${columns.map(() => " --- |").join("")}`];
+      return `${[...head, ...rows.map((row) => line(columns.map((c) => cell(c.value(row)))))].join("\n")}\n`;
+    }
     case "table": {
       if (rows.length === 0) return "";
       const table = new Table({

@@ -8,6 +8,7 @@ import { guardViolations } from "../../src/cli/iac/guards.js";
 import { noPrune, type DesiredMember, type IdentityFile, type Position } from "../../src/cli/iac/identity-file.js";
 import type { LiveState, UserRef } from "../../src/cli/iac/live.js";
 import { summarize } from "../../src/cli/iac/model.js";
+import { offlineProblems } from "../../src/cli/iac/offline-checks.js";
 import { requestsByMethod } from "../../src/cli/iac/steps.js";
 
 const at = (line: number): Position => ({ file: "identity.yaml", line, column: 5 });
@@ -296,17 +297,17 @@ describe("the planner", () => {
     expect(steps).toEqual([{ kind: "updateGroup", id: ADMINS.id, name: "Administrators", add: [RON.id], remove: [HARRY.id] }]);
     expect(changes[0]).toMatchObject({ action: "update", builtIn: true, exclusive: true });
 
-    const everyone = plan(
-      {
-        groups: [{ ...groupEntry("Everyone", [member(RON.email)]), at: at(7) }],
-        users: [{ email: RON.email, groups: [loc("Everyone", 9)], at: at(8) }],
-      },
-      live,
-    );
-    expect(everyone.problems.map((p) => `${p.at.line}: ${p.message}`)).toEqual([
+    // Everyone is refused from the file alone, before any read.
+    const everyone = file({
+      groups: [{ ...groupEntry("Everyone", [member(RON.email)]), at: at(7) }],
+      users: [{ email: RON.email, groups: [loc("Everyone", 9)], at: at(8) }],
+    });
+    expect(offlineProblems(everyone).map((p) => `${p.at.line}: ${p.message}`)).toEqual([
       '7: "Everyone" cannot list members: every user of the organization is in it (leave members out)',
       '9: "Everyone" cannot be joined: every user of the organization is in it already',
     ]);
+    // The differ itself leaves Everyone's membership alone.
+    expect(computePlan(everyone, liveState(live), options).steps).toEqual([]);
   });
 
   it("directory groups are members like any other: added, kept, removed by an exclusive group", () => {

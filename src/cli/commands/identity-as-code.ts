@@ -9,7 +9,9 @@ import { CliFailure, describeFailure, EXIT, UsageError } from "../failures.js";
 import { isTransient, runToConvergence, type StepOutcome } from "../iac/apply-run.js";
 import { exportDocument, readForExport } from "../iac/export.js";
 import { DEFAULT_MAX_REMOVALS, guardViolations } from "../iac/guards.js";
-import { readIdentityFiles, type IdentityFile } from "../iac/identity-file.js";
+import { FileProblems, problemLines, readIdentityFiles, type IdentityFile } from "../iac/identity-file.js";
+import { offlineProblems } from "../iac/offline-checks.js";
+import { renderPlanMarkdown } from "../iac/render-markdown.js";
 import { lastUnfinished, openJournal } from "../iac/journal.js";
 import { fingerprint } from "../iac/live.js";
 import type { PlanDocument } from "../iac/model.js";
@@ -34,6 +36,22 @@ const maxRemovalsOption = () =>
   ).default(String(DEFAULT_MAX_REMOVALS));
 
 export function registerIdentityAsCode(program: Command, act: Act): void {
+  program
+    .command("validate")
+    .description(
+      "Check identity files with no organization, no credentials and no network: syntax, the schema, duplicates, and the rules that need no live data. For forks' pull requests and pre-commit hooks.",
+    )
+    .requiredOption("-f, --file <path...>", FILE_HELP)
+    .action((options, cmd) =>
+      act(cmd, async (ctx) => {
+        const file = await readIdentityFiles(options.file, ctx.io);
+        const problems = offlineProblems(file);
+        if (problems.length > 0) throw new FileProblems(problemLines(problems));
+        const counts = `${file.groups.length} group(s), ${file.robotAccounts.length} robot account(s), ${file.users.length} user(s)`;
+        ctx.note(`Valid: ${file.sources.map((s) => s.path).join(", ")} (${counts}). What needs the organization is checked by plan.`);
+      }),
+    );
+
   program
     .command("export")
     .description(
@@ -183,6 +201,11 @@ function printPlan(ctx: CliContext, plan: PlanDocument): void {
     ctx.print(ctx.format === "json" ? `${JSON.stringify(plan, null, 2)}\n` : stringify(plan));
     return;
   }
+  if (ctx.format === "markdown") {
+    const fullPlanAt = ciRunUrl(ctx.io.env);
+    ctx.print(renderPlanMarkdown(plan, fullPlanAt ? { fullPlanAt } : {}));
+    return;
+  }
   for (const note of plan.notes) ctx.note(note);
   const { baseUrl, partitionGlobalId } = plan.organization;
   ctx.print(
@@ -310,6 +333,18 @@ function eta(pm: IdentityClient, remaining: Record<string, number>): number | un
     total += wait;
   }
   return total;
+}
+
+/** The page of the CI run this is part of (GitHub Actions, GitLab CI, Azure Pipelines), where its full log is. */
+function ciRunUrl(env: Record<string, string | undefined>): string | undefined {
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+    return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  }
+  if (env.CI_JOB_URL) return env.CI_JOB_URL;
+  if (env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID) {
+    return `${env.SYSTEM_COLLECTIONURI}${encodeURIComponent(env.SYSTEM_TEAMPROJECT)}/_build/results?buildId=${env.BUILD_BUILDID}`;
+  }
+  return undefined;
 }
 
 function requestSummary(requests: Record<string, number>): string {

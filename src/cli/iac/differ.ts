@@ -8,23 +8,18 @@
 import { distance } from "fastest-levenshtein";
 import { isGuid, type Group, type RobotAccount } from "../../client/index.js";
 import { closest } from "../names.js";
-import type { DesiredMember, IdentityFile, Located, Position } from "./identity-file.js";
+import type { DesiredMember, FileProblem, IdentityFile, Located, Position } from "./identity-file.js";
 import { where } from "./identity-file.js";
 import type { LiveState, ReadNeeds } from "./live.js";
 import { orderChanges, type Change, type GroupChange, type MemberChange, type MemberKind } from "./model.js";
 import type { NewUser, Step } from "./steps.js";
 
-/** A member, robot account or user the file names that does not resolve; reported all together. */
-export interface PlanProblem {
-  at: Position;
-  message: string;
-}
-
 export interface Computed {
   changes: Change[];
   steps: Step[];
   notes: string[];
-  problems: PlanProblem[];
+  /** Members, robot accounts or users the file names that do not resolve; reported all together. */
+  problems: FileProblem[];
 }
 
 export interface DiffOptions {
@@ -87,7 +82,7 @@ export function needsFor(file: IdentityFile, groups: Group[], robots: RobotAccou
 
 export function computePlan(file: IdentityFile, live: LiveState, options: DiffOptions = {}): Computed {
   const newId = options.newId ?? (() => crypto.randomUUID());
-  const problems: PlanProblem[] = [];
+  const problems: FileProblem[] = [];
   const notes: string[] = [];
   const problem = (at: Position, message: string) => problems.push({ at, message });
 
@@ -105,9 +100,7 @@ export function computePlan(file: IdentityFile, live: LiveState, options: DiffOp
   for (const g of file.groups) {
     const existing = liveGroupByName.get(lower(g.name));
     if (existing) {
-      if (isEveryone(existing) && g.members !== undefined) {
-        problem(g.at, `${JSON.stringify(existing.name)} cannot list members: every user of the organization is in it (leave members out)`);
-      }
+      // Everyone's members and joining it are refused before any read (offline-checks.ts).
       if (g.builtIn && !isBuiltIn(existing)) {
         notes.push(`${where(g.at)}: ${JSON.stringify(g.name)} is marked builtIn but is a custom group; it is managed like any other.`);
       }
@@ -140,11 +133,7 @@ export function computePlan(file: IdentityFile, live: LiveState, options: DiffOp
       return undefined;
     }
     const g = liveGroupById.get(id);
-    if (g && isEveryone(g)) {
-      problem(ref.at, `${JSON.stringify(g.name)} cannot be joined: every user of the organization is in it already`);
-      return undefined;
-    }
-    return id;
+    return g && isEveryone(g) ? undefined : id;
   };
 
   // New robot accounts and users that groups list as members join in their own create.

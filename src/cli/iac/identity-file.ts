@@ -88,6 +88,19 @@ export function where(at: Position): string {
   return `${at.file}:${at.line}:${at.column}`;
 }
 
+/** Something wrong at a place in a file. */
+export interface FileProblem {
+  at: Position;
+  message: string;
+}
+
+/** Problems in file order, each as `FILE:LINE:COLUMN: message`. */
+export function problemLines(problems: FileProblem[]): string[] {
+  return [...problems]
+    .sort((a, b) => a.at.file.localeCompare(b.at.file) || a.at.line - b.at.line || a.at.column - b.at.column)
+    .map((p) => `${where(p.at)}: ${p.message}`);
+}
+
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 function schemaValidator() {
   if (!validator) {

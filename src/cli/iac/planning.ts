@@ -3,8 +3,9 @@
 import { AUTOMATION_CLOUD_RATE_LIMITS, type IdentityClient, type RateLimitOptions } from "../../client/index.js";
 import { isTransient } from "./apply-run.js";
 import { computePlan, needsFor, unnamedRemovals, type DiffOptions } from "./differ.js";
-import { FileProblems, where, type IdentityFile } from "./identity-file.js";
+import { FileProblems, problemLines, type IdentityFile } from "./identity-file.js";
 import { nameMembers, readLive, suggestUsers, type LiveState } from "./live.js";
+import { offlineProblems } from "./offline-checks.js";
 import { minimumDuration, PLAN_FORMAT_VERSION, summarize, type PlanDocument } from "./model.js";
 import { requestsByMethod, type Step } from "./steps.js";
 
@@ -57,12 +58,9 @@ async function planOnce(pm: IdentityClient, file: IdentityFile, options: PlanOpt
     await suggestUsers(pm, live);
     computed = computePlan(file, live, diff);
   }
-  if (computed.problems.length > 0) {
-    const ordered = [...computed.problems].sort(
-      (a, b) => a.at.file.localeCompare(b.at.file) || a.at.line - b.at.line || a.at.column - b.at.column,
-    );
-    throw new FileProblems(ordered.map((p) => `${where(p.at)}: ${p.message}`));
-  }
+  // What is wrong without the organization (offline-checks) and with it, all at once.
+  const problems = [...offlineProblems(file), ...computed.problems];
+  if (problems.length > 0) throw new FileProblems(problemLines(problems));
   // Members an exclusive group would lose are known by id only when their group was read member
   // by member: name them (a plan of GUIDs is no plan a person can check), then plan again.
   if (unnamedRemovals(computed.changes) > 0) {
