@@ -191,11 +191,19 @@ describe("guards against the one bad apply", () => {
 
   it("never let Administrators lose its last member, not even with --max-removals 100", async () => {
     const { e, env } = await start();
-    const path = file("groups:\n  - name: Administrators\n    exclusive: true\n    members: []\n");
-    const refused = await cli(["apply", "-f", path, "--yes", "--max-removals", "100"], { env });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('the plan leaves "Administrators" with no member (it removes all 1)');
+    // Known from the file alone: an exclusive Administrators with no members.
+    const empty = file("groups:\n  - name: Administrators\n    exclusive: true\n    members: []\n");
+    const offline = await cli(["apply", "-f", empty, "--yes", "--max-removals", "100"], { env });
+    expect(offline.code).toBe(1);
+    expect(offline.stderr).toContain('"Administrators" is exclusive with no members: it would be left with no member');
+    // Known only from the organization: pruning the users deletes its one member.
+    const others = Object.values(EMAILS).filter((m) => m !== EMAILS.albus);
+    const prune = file(`users:\n${others.map((m) => `  - email: ${m}\n`).join("")}prune: { users: true }\n`);
+    const live = await cli(["apply", "-f", prune, "--yes", "--max-removals", "100"], { env });
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain('the plan leaves "Administrators" with no member (it removes all 1)');
     expect(membersOf(e, "Administrators")).toEqual([EMAILS.albus]);
+    expect(e.state().users.map((u) => u.email)).toContain(EMAILS.albus);
   });
 });
 

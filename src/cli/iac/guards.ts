@@ -2,6 +2,7 @@
 // yourself out"): a plan that removes more than a share of a group's members, or deletes more than
 // a share of the groups, robot accounts or users, is refused before anything is sent, whenever at
 // least a handful would go; and no plan may leave Administrators without a member.
+import { CliFailure } from "../failures.js";
 import { ADMINISTRATORS, currentMembers, isBuiltIn } from "./differ.js";
 import type { LiveState } from "./live.js";
 import { RESOURCE_LABEL, type Change, type ResourceKind } from "./model.js";
@@ -74,4 +75,16 @@ function administratorsAfter(changes: Change[], live: LiveState): { name: string
   for (const m of removed) if (m !== undefined) members.delete(m);
   const added = (change?.members ?? []).filter((m) => m.action === "add").length;
   return { name: group.name ?? "Administrators", before, after: members.size + added };
+}
+
+/** Refuses a plan the guards stop: exit 1 before anything is sent, with the flag that would allow it. */
+export function assertGuards(planned: { plan: { changes: Change[] }; live: LiveState }, maxRemovals: number): void {
+  const violations = guardViolations(planned.plan.changes, planned.live, maxRemovals);
+  if (violations.length > 0) throw new GuardRefusal(violations);
+}
+
+export class GuardRefusal extends CliFailure {
+  constructor(readonly violations: string[]) {
+    super(`Refusing the plan; nothing was sent:\n${violations.map((v) => `  - ${v}`).join("\n")}`);
+  }
 }

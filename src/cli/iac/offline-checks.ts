@@ -12,23 +12,36 @@ export function offlineProblems(file: IdentityFile): FileProblem[] {
   const problems: FileProblem[] = [];
   for (const g of file.groups) {
     if (lower(g.name) === EVERYONE && g.members !== undefined) {
-      problems.push({ at: g.at, message: `${JSON.stringify(g.name)} cannot list members: every user of the organization is in it (leave members out)` });
+      problems.push({
+        at: g.at,
+        message: `${JSON.stringify(g.name)} cannot list members: every user of the organization is in it (leave members out)`,
+      });
     }
     // The guard no flag lifts, known from the file alone.
     if (lower(g.name) === ADMINISTRATORS && g.exclusive && (g.members ?? []).length === 0) {
-      problems.push({ at: g.at, message: `${JSON.stringify(g.name)} is exclusive with no members: it would be left with no member, and nobody could administer the organization` });
+      problems.push({
+        at: g.at,
+        message: `${JSON.stringify(g.name)} is exclusive with no members: it would be left with no member, and nobody could administer the organization`,
+      });
     }
     const seen = new Map<string, DesiredMember>();
     for (const m of g.members ?? []) {
       const key = `${m.kind}:${lower(m.value)}`;
       const first = seen.get(key);
-      if (first) problems.push({ at: m.at, message: `${JSON.stringify(m.value)} is already a member of ${JSON.stringify(g.name)} at ${where(first.at)}` });
+      if (first)
+        problems.push({
+          at: m.at,
+          message: `${JSON.stringify(m.value)} is already a member of ${JSON.stringify(g.name)} at ${where(first.at)}`,
+        });
       else seen.set(key, m);
     }
   }
   for (const ref of [...file.robotAccounts.flatMap((r) => r.groups), ...file.users.flatMap((u) => u.groups)]) {
     if (lower(ref.value) === EVERYONE) {
-      problems.push({ at: ref.at, message: `${JSON.stringify(ref.value)} cannot be joined: every user of the organization is in it already` });
+      problems.push({
+        at: ref.at,
+        message: `${JSON.stringify(ref.value)} cannot be joined: every user of the organization is in it already`,
+      });
     }
   }
   return problems;

@@ -1,0 +1,41 @@
+// Which renderer shows a plan for an output format: the plan document itself for json and yaml,
+// the review comment for markdown, Terraform-style text otherwise. The one place that decides.
+import { stringify } from "yaml";
+import type { CliContext } from "../context.js";
+import { showsData } from "../output.js";
+import type { PlanDocument } from "./model.js";
+import { renderPlanMarkdown } from "./render-markdown.js";
+import { renderPlanText } from "./render-text.js";
+
+export function showPlan(ctx: CliContext, plan: PlanDocument): void {
+  if (showsData(ctx.format)) {
+    ctx.print(ctx.format === "json" ? `${JSON.stringify(plan, null, 2)}\n` : stringify(plan));
+    return;
+  }
+  if (ctx.format === "markdown") {
+    const fullPlanAt = ciRunUrl(ctx.io.env);
+    ctx.print(renderPlanMarkdown(plan, fullPlanAt ? { fullPlanAt } : {}));
+    return;
+  }
+  for (const note of plan.notes) ctx.note(note);
+  const { baseUrl, partitionGlobalId } = plan.organization;
+  const header = `Read ${baseUrl} (organization ${partitionGlobalId}) with ${requestSummary(ctx.requests)}.`;
+  ctx.print(renderPlanText(plan, header, ctx.paintOut));
+}
+
+export function requestSummary(requests: Record<string, number>): string {
+  const parts = Object.entries(requests).map(([m, n]) => `${n} ${m}`);
+  return parts.length === 0 ? "no requests" : `${parts.join(", ")} request(s)`;
+}
+
+/** The page of the CI run this is part of (GitHub Actions, GitLab CI, Azure Pipelines), where its full log is. */
+export function ciRunUrl(env: Record<string, string | undefined>): string | undefined {
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+    return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  }
+  if (env.CI_JOB_URL) return env.CI_JOB_URL;
+  if (env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID) {
+    return `${env.SYSTEM_COLLECTIONURI}${encodeURIComponent(env.SYSTEM_TEAMPROJECT)}/_build/results?buildId=${env.BUILD_BUILDID}`;
+  }
+  return undefined;
+}
