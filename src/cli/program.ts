@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { PACKAGE_VERSION } from "../client/index.js";
 import { registerGroups } from "./commands/groups.js";
+import { registerGitHub } from "./commands/github.js";
 import { registerIdentityAsCode } from "./commands/identity-as-code.js";
 import { registerRobotAccounts } from "./commands/robot-accounts.js";
 import { registerUsers } from "./commands/users.js";
@@ -55,6 +56,7 @@ export function buildProgram(io: Io, act: Act): Command {
   registerRobotAccounts(program, act);
   registerUsers(program, act);
   registerIdentityAsCode(program, act);
+  registerGitHub(program, act);
   // Every subcommand inherits the output settings and the exit override.
   for (const command of allCommands(program)) {
     command.configureOutput(program.configureOutput()).exitOverride().showHelpAfterError("(run with --help for usage)");

@@ -2,7 +2,14 @@
 // names to entities in bulk. Not in UiPath's published document; the shapes are those UiPath's SDK
 // and UiPathOrch read from the live service, and the matching rules below are the emulator's.
 import type { components } from "../../generated/schema.js";
-import { userSource, type DirectoryGroupRecord, type GroupRecord, type OrganizationData, type RobotAccountRecord, type UserRecord } from "./data.js";
+import {
+  userSource,
+  type DirectoryGroupRecord,
+  type GroupRecord,
+  type OrganizationData,
+  type RobotAccountRecord,
+  type UserRecord,
+} from "./data.js";
 import { directoryGroupView, directoryUserView } from "./views.js";
 
 type Schemas = components["schemas"];
