@@ -35,8 +35,8 @@ export function closest<T>(wanted: string, all: T[], nameOf: (item: T) => string
 
 const same = (a: string | null | undefined, b: string) => (a ?? "").toLowerCase() === b.toLowerCase();
 
-/** Reads the organization's groups once per command and finds them by name or id. */
-export class GroupDirectory {
+/** The organization's groups, listed once per command (a cache of the list, not the Directory API), found by name or id. */
+export class GroupListing {
   private groups: Promise<Group[]> | undefined;
   constructor(private readonly pm: IdentityClient) {}
 
@@ -61,8 +61,8 @@ export class GroupDirectory {
   }
 }
 
-/** Reads the organization's robot accounts once per command (lazily) and finds them by name or id. */
-export class RobotDirectory {
+/** The organization's robot accounts, listed once per command when first needed, found by name or id. */
+export class RobotAccountListing {
   private robots: Promise<RobotAccount[]> | undefined;
   constructor(private readonly pm: IdentityClient) {}
 
@@ -130,7 +130,7 @@ export async function resolveUsers(pm: IdentityClient, refs: string[]): Promise<
  * Group members as people write them: an e-mail address or user name (a user), a robot account's
  * name, or an id. Unknown names fail together, each with its nearest candidates.
  */
-export async function resolveMembers(pm: IdentityClient, refs: string[], robots = new RobotDirectory(pm)): Promise<ResolvedMember[]> {
+export async function resolveMembers(pm: IdentityClient, refs: string[], robots = new RobotAccountListing(pm)): Promise<ResolvedMember[]> {
   const names = [...new Set(refs.filter((r) => !isGuid(r)))];
   const users = await resolveUsers(pm, names);
   const out: ResolvedMember[] = [];
@@ -153,7 +153,7 @@ export async function resolveMembers(pm: IdentityClient, refs: string[], robots 
   return out;
 }
 
-async function notFoundMembers(pm: IdentityClient, missing: string[], robots: RobotDirectory): Promise<IdentityLookupError> {
+async function notFoundMembers(pm: IdentityClient, missing: string[], robots: RobotAccountListing): Promise<IdentityLookupError> {
   const ref = missing[0] as string;
   // The nearest users by the part before the @, and the nearest robot names.
   const stem = ref.split("@")[0]?.slice(0, 3) || ref;

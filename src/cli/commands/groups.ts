@@ -2,7 +2,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import type { Group, GroupMember, IdentityClient } from "../../client/index.js";
 import { CliFailure } from "../failures.js";
-import { GroupDirectory, RobotDirectory, resolveMembers } from "../names.js";
+import { GroupListing, RobotAccountListing, resolveMembers } from "../names.js";
 import { render, renderRecord, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";
 
@@ -38,7 +38,7 @@ export function registerGroups(program: Command, act: Act): void {
     .action((ref, _options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const group = await pm.groups.get((await new GroupDirectory(pm).find(ref)).id);
+        const group = await pm.groups.get((await new GroupListing(pm).find(ref)).id);
         ctx.print(
           renderRecord(
             ctx.format,
@@ -78,7 +78,7 @@ export function registerGroups(program: Command, act: Act): void {
     .action((ref, newName, _options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const group = await new GroupDirectory(pm).find(ref);
+        const group = await new GroupListing(pm).find(ref);
         refuseBuiltIn(group, "renamed");
         const renamed = await pm.groups.update(group.id, { name: newName });
         ctx.note(`Renamed ${group.name} to ${renamed.name}.`);
@@ -94,7 +94,7 @@ export function registerGroups(program: Command, act: Act): void {
     .action((refs, options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const directory = new GroupDirectory(pm);
+        const directory = new GroupListing(pm);
         const found = await Promise.all(refs.map((ref) => directory.find(ref)));
         for (const g of found) refuseBuiltIn(g, "deleted");
         const names = found.map((g) => g.name).join(", ");
@@ -118,7 +118,7 @@ export function registerGroups(program: Command, act: Act): void {
     .action((ref, options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const group = await new GroupDirectory(pm).find(ref);
+        const group = await new GroupListing(pm).find(ref);
         const limit = parseLimit(options.limit);
         const list = await take(pm.groups.listMembers(group.id, limit !== undefined && limit < 1000 ? { pageSize: limit } : {}), limit);
         const names = await memberNames(pm, list);
@@ -149,7 +149,7 @@ export function registerGroups(program: Command, act: Act): void {
       .action((ref, refs, _options, cmd) =>
         act(cmd, async (ctx) => {
           const pm = await ctx.client();
-          const group = await new GroupDirectory(pm).find(ref);
+          const group = await new GroupListing(pm).find(ref);
           refuseBuiltIn(group, "changed");
           const resolved = await resolveMembers(pm, refs);
           const ids = resolved.map((m) => m.id);
@@ -170,7 +170,7 @@ async function memberNames(pm: IdentityClient, members: GroupMember[]): Promise<
   const out = new Map<string, { name: string; kind: string }>();
   if (members.length === 0) return out;
   const wanted = new Set(members.map((m) => m.id.toLowerCase()));
-  for (const robot of await new RobotDirectory(pm).all()) {
+  for (const robot of await new RobotAccountListing(pm).all()) {
     if (wanted.has(robot.id.toLowerCase())) out.set(robot.id.toLowerCase(), { name: robot.name ?? robot.id, kind: "robot account" });
   }
   if (out.size < wanted.size) {

@@ -2,7 +2,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import type { Group, RobotAccount } from "../../client/index.js";
 import { CliFailure, UsageError } from "../failures.js";
-import { GroupDirectory, RobotDirectory } from "../names.js";
+import { GroupListing, RobotAccountListing } from "../names.js";
 import { render, renderRecord, showsData, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";
 
@@ -17,7 +17,7 @@ function columns(groupName: (id: string) => string): Column<RobotAccount>[] {
 }
 
 /** Group names for the GROUPS column: one listing of the groups, only for table and plain output. */
-async function groupNamer(groups: GroupDirectory, needed: boolean): Promise<(id: string) => string> {
+async function groupNamer(groups: GroupListing, needed: boolean): Promise<(id: string) => string> {
   if (!needed) return (id) => id;
   const byId = new Map((await groups.all()).map((g: Group) => [g.id.toLowerCase(), g.name ?? g.id]));
   return (id) => byId.get(id.toLowerCase()) ?? id;
@@ -36,7 +36,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
         const pm = await ctx.client();
         const limit = parseLimit(options.limit);
         const list = await take(pm.robotAccounts.list(options.search ? { search: options.search } : {}), limit);
-        const name = await groupNamer(new GroupDirectory(pm), !showsData(ctx.format));
+        const name = await groupNamer(new GroupListing(pm), !showsData(ctx.format));
         ctx.print(render(ctx.format, list, columns(name)));
       }),
     );
@@ -48,8 +48,8 @@ export function registerRobotAccounts(program: Command, act: Act): void {
     .action((ref, _options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const robot = await new RobotDirectory(pm).find(ref);
-        const name = await groupNamer(new GroupDirectory(pm), !showsData(ctx.format));
+        const robot = await new RobotAccountListing(pm).find(ref);
+        const name = await groupNamer(new GroupListing(pm), !showsData(ctx.format));
         ctx.print(
           renderRecord(
             ctx.format,
@@ -76,7 +76,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
     .action((name, options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const groups = new GroupDirectory(pm);
+        const groups = new GroupListing(pm);
         const groupIds = await groups.ids(options.addToGroup);
         const robot = await pm.robotAccounts.create({
           name,
@@ -101,8 +101,8 @@ export function registerRobotAccounts(program: Command, act: Act): void {
           throw new UsageError("Nothing to change: give --display-name, --add-to-group or --remove-from-group");
         }
         const pm = await ctx.client();
-        const robot = await new RobotDirectory(pm).find(ref);
-        const groups = new GroupDirectory(pm);
+        const robot = await new RobotAccountListing(pm).find(ref);
+        const groups = new GroupListing(pm);
         const updated = await pm.robotAccounts.update(robot.id, {
           ...(options.displayName !== undefined && { displayName: options.displayName }),
           ...(options.addToGroup && { addToGroupIds: await groups.ids(options.addToGroup) }),
@@ -121,7 +121,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
     .action((refs, options, cmd) =>
       act(cmd, async (ctx) => {
         const pm = await ctx.client();
-        const found = await new RobotDirectory(pm).findAll(refs);
+        const found = await new RobotAccountListing(pm).findAll(refs);
         const names = found.map((r) => r.name).join(", ");
         if (!options.yes && !(await ctx.confirm(`Delete ${found.length} robot account(s): ${names}?`, "--yes"))) {
           throw new CliFailure("Nothing deleted.");
