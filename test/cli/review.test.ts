@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Group, RobotAccount } from "../../src/client/index.js";
 import { computePlan } from "../../src/cli/iac/differ.js";
 import { noPrune, type IdentityFile } from "../../src/cli/iac/identity-file.js";
-import type { LiveState } from "../../src/cli/iac/live.js";
+import { emptyLiveState, type LiveState } from "../../src/cli/iac/live.js";
 import { minimumDuration, PLAN_FORMAT_VERSION, summarize, type PlanDocument } from "../../src/cli/iac/model.js";
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from "../../src/cli/iac/render-markdown.js";
 import { requestsByMethod } from "../../src/cli/iac/steps.js";
@@ -73,21 +73,16 @@ robotAccounts:
 describe("the plan as a review comment", () => {
   const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
   const group = (n: number, name: string): Group => ({ id: id(n), name, type: 1, creationTime: "2021-01-01T00:00:00Z" });
-  const live = (groups: Group[], robots: RobotAccount[] = []): LiveState => ({
-    partitionGlobalId: id(1),
-    baseUrl: "https://cloud.uipath.com/hogwarts/identity_",
-    groups,
-    robotAccounts: robots,
-    members: new Map(groups.map((g) => [g.id, new Map()])),
-    fullyRead: new Set(),
-    usersById: new Map(),
-    usersByName: new Map(),
-    directoryGroupsById: new Map(),
-    directoryGroupsByName: new Map(),
-    unknownNames: new Set(),
-    unknownGroupNames: new Map(),
-    suggestions: new Map(),
-  });
+  const live = (groups: Group[], robotAccounts: RobotAccount[] = []): LiveState => {
+    const state = emptyLiveState({
+      partitionGlobalId: id(1),
+      baseUrl: "https://cloud.uipath.com/hogwarts/identity_",
+      groups,
+      robotAccounts,
+    });
+    for (const g of groups) state.members.set(g.id, new Map());
+    return state;
+  };
   const at = { file: "identity.yaml", line: 1, column: 1 };
   function planOf(file: Partial<IdentityFile>, state: LiveState): PlanDocument {
     const { changes, steps } = computePlan({ groups: [], robotAccounts: [], users: [], prune: noPrune(), sources: [], ...file }, state);

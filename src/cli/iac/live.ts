@@ -85,7 +85,8 @@ function userRef(u: User): UserRef {
   };
 }
 
-function emptyState(base: Pick<LiveState, "partitionGlobalId" | "baseUrl" | "groups" | "robotAccounts">): LiveState {
+/** What a read starts from: the groups and robot accounts, nothing else known yet. */
+export function emptyLiveState(base: Pick<LiveState, "partitionGlobalId" | "baseUrl" | "groups" | "robotAccounts">): LiveState {
   return {
     ...base,
     members: new Map(),
@@ -121,7 +122,7 @@ export async function readLive(pm: IdentityClient, needsFor: (groups: Group[], r
   const partitionGlobalId = await pm.partitionGlobalId();
   const groups = await pm.groups.list();
   const robotAccounts = await pm.robotAccounts.list().toArray();
-  const state = emptyState({ partitionGlobalId, baseUrl: pm.baseUrl, groups, robotAccounts });
+  const state = emptyLiveState({ partitionGlobalId, baseUrl: pm.baseUrl, groups, robotAccounts });
   const needs = needsFor(groups, robotAccounts);
   const full = [...new Set(needs.fullMembers.map(lower))];
   const usersOnly = [...new Set(needs.userMembers.map(lower))].filter((g) => !full.includes(g));

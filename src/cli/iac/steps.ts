@@ -37,6 +37,27 @@ interface StepType<S extends Step> {
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+type BulkDelete = Of<"deleteGroups" | "deleteRobotAccounts" | "deleteUsers">;
+
+/** Prunes: one bulk DELETE per kind, whatever the kind. */
+function bulkDelete<S extends BulkDelete>(
+  what: string,
+  remove: (pm: IdentityClient, ids: string[], options: CallOptions) => Promise<void>,
+  path: (partitionGlobalId: string) => string,
+): StepType<S> {
+  const describe = (s: S) => `delete ${count(s.ids.length, what)}: ${s.names.join(", ")}`;
+  return {
+    method: "DELETE",
+    phase: 4,
+    run: async (pm, s, o) => {
+      await remove(pm, s.ids, o);
+      return `${describe(s).replace(/^delete/, "deleted")}`;
+    },
+    describe,
+    request: (s, pid) => `${path(pid)} (${count(s.ids.length, what)})`,
+  };
+}
+
 export const STEPS: { [K in StepKind]: StepType<Of<K>> } = {
   createGroup: {
     method: "POST",
@@ -131,36 +152,21 @@ export const STEPS: { [K in StepKind]: StepType<Of<K>> } = {
     describe: (s) => `change user ${s.email}`,
     request: (s) => `/api/User/${s.id ?? `{id of ${s.email}}`} (${s.email})`,
   },
-  deleteGroups: {
-    method: "DELETE",
-    phase: 4,
-    run: async (pm, s, o) => {
-      await pm.groups.deleteMany(s.ids, o);
-      return `deleted ${count(s.ids.length, "group")}: ${s.names.join(", ")}`;
-    },
-    describe: (s) => `delete ${count(s.ids.length, "group")}: ${s.names.join(", ")}`,
-    request: (s, pid) => `/api/Group/${pid} (${count(s.ids.length, "group")})`,
-  },
-  deleteRobotAccounts: {
-    method: "DELETE",
-    phase: 4,
-    run: async (pm, s, o) => {
-      await pm.robotAccounts.deleteMany(s.ids, o);
-      return `deleted ${count(s.ids.length, "robot account")}: ${s.names.join(", ")}`;
-    },
-    describe: (s) => `delete ${count(s.ids.length, "robot account")}: ${s.names.join(", ")}`,
-    request: (s, pid) => `/api/RobotAccount/${pid} (${count(s.ids.length, "robot account")})`,
-  },
-  deleteUsers: {
-    method: "DELETE",
-    phase: 4,
-    run: async (pm, s, o) => {
-      await pm.users.deleteMany(s.ids, o);
-      return `deleted ${count(s.ids.length, "user")}: ${s.names.join(", ")}`;
-    },
-    describe: (s) => `delete ${count(s.ids.length, "user")}: ${s.names.join(", ")}`,
-    request: (s) => `/api/User (${count(s.ids.length, "user")})`,
-  },
+  deleteGroups: bulkDelete(
+    "group",
+    (pm, ids, o) => pm.groups.deleteMany(ids, o),
+    (pid) => `/api/Group/${pid}`,
+  ),
+  deleteRobotAccounts: bulkDelete(
+    "robot account",
+    (pm, ids, o) => pm.robotAccounts.deleteMany(ids, o),
+    (pid) => `/api/RobotAccount/${pid}`,
+  ),
+  deleteUsers: bulkDelete(
+    "user",
+    (pm, ids, o) => pm.users.deleteMany(ids, o),
+    () => "/api/User",
+  ),
 };
 
 /** The table's entry for a step, typed for that step. */
