@@ -286,6 +286,25 @@ describe("stopping, and converging", () => {
     expect(kills).toHaveLength(40);
   }, 60_000);
 
+  it("a permanent failure (403) is reported once, with what to do, and not tried again in a later pass", async () => {
+    // An application that may read users but not write them.
+    const scopes = ["PM.Group", "PM.RobotAccount", "PM.User.Read", "PM.Directory"];
+    const { e, env } = await start({ clients: [{ clientId: "reader", clientSecret: "reader-secret", scopes }] });
+    const path = file(`groups:\n  - name: Hufflepuffs\nusers:\n  - email: cedric.diggory@hogwarts.example\n    invite: false\n`);
+    const out = await cli(["apply", "-f", path, "--yes"], {
+      env: { ...env, UIPATH_CLIENT_ID: "reader", UIPATH_CLIENT_SECRET: "reader-secret", UIPATH_SCOPES: scopes.join(" ") },
+    });
+    expect(out.code).toBe(1);
+    // Once as it happened, once in the closing error, which says what to do; no later pass tried it again.
+    expect(out.stderr).toContain("[2/2] FAILED to create 1 user: Permission denied for POST /hogwarts/identity_/api/User/BulkCreate (403)");
+    expect(out.stderr).toMatch(
+      /\nError: create 1 user: Permission denied for POST \/hogwarts\/identity_\/api\/User\/BulkCreate \(403\): grant the External Application one of PM\.User, PM\.User\.Write and add it to UIPATH_SCOPES\.\n$/,
+    );
+    expect(out.stderr.match(/BulkCreate \(403\)/g)).toHaveLength(2);
+    expect(out.stderr).toMatch(/1 request\(s\) failed \(1 of 2 requests done in 1 pass\)/);
+    expect(e.state().groups.map((g) => g.name)).toContain("Hufflepuffs");
+  });
+
   it("150 robot accounts in 12 groups under 15% transient faults: one apply ends with exit 0, the organization equal to the file", async () => {
     const { e, env } = await start({
       seed: "empty",
