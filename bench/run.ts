@@ -1,5 +1,5 @@
 // Entry point of the benchmarks: `npx tsx bench/run.ts` (or `npm run bench`).
-//   --only a,b         run some of: overhead, bulk, paging, token, emulator, shared, apply
+//   --only a,b         run some of: overhead, bulk, paging, token, emulator, shared, apply, startup
 //   --quick            fewer rounds and calls (a smoke run; the numbers are rougher)
 //   --node 24          run under that Node major (or BENCH_NODE=24); --node 20,22,24 runs once per major
 //   --write-markdown   also rewrite BENCHMARKS.md: a full run its main table and the overhead rows
@@ -16,6 +16,7 @@ import type { BenchResult } from "./lib/result.js";
 import { runOverhead } from "./overhead.js";
 import { runPaging } from "./paging.js";
 import { runSharedBudget } from "./shared-budget.js";
+import { runStartup } from "./startup.js";
 import { runToken } from "./token.js";
 
 reexecUnderChosenNode();
@@ -39,6 +40,7 @@ const BENCHMARKS: Array<[string, () => Promise<BenchResult>]> = [
   ["paging", () => runPaging({ small: 10_000, large: 100_000 })],
   ["token", () => runToken({ calls: 1000 })],
   ["emulator", () => runThroughput({ durationMs: quick ? 1000 : 3000, concurrency: 16 })],
+  ["startup", () => runStartup({ rounds: quick ? 5 : 21 })],
   ["apply", () => runApply({ robots: 1000, groups: 20, users: 200, windowMs: quick ? 1000 : 2000, concurrency: 8, rounds: quick ? 1 : 3 })],
   [
     "shared",
