@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+import { emulatorPerTest } from "./support.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
@@ -41,16 +41,14 @@ async function waitFor(started: Started, text: string): Promise<void> {
   }
 }
 
+const start = emulatorPerTest();
 let running: Started | undefined;
-let blocker: EmulatorHandle | undefined;
 afterEach(async () => {
   if (running && running.child.exitCode === null) {
     running.child.kill("SIGKILL");
     await running.exited;
   }
   running = undefined;
-  await blocker?.close();
-  blocker = undefined;
 });
 
 describe("npm start", () => {
@@ -120,7 +118,7 @@ describe("npm start", () => {
   });
 
   it("says in one line that the port is taken, and exits 1", async () => {
-    blocker = await startEmulator({ port: 0 });
+    const blocker = await start();
     running = launch({ PORT: String(blocker.port) });
     expect(await running.exited).toBe(1);
     expect(running.stderr().trim()).toBe(`emulator: Port ${blocker.port} on 127.0.0.1 is already in use`);

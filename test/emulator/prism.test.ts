@@ -17,11 +17,11 @@ import {
   PREFECTS,
   ROBY,
   RON,
-  start,
-  stop,
+  emulatorPerFile,
   UNKNOWN_ID,
 } from "./support.js";
 
+const start = emulatorPerFile();
 let emulator: EmulatorHandle;
 let prism: PrismServer;
 let token: string;
@@ -33,7 +33,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await prism?.close();
-  await stop(emulator);
 });
 
 const NEW_GROUP = "7c2e4a6b-8d0f-4e21-9b43-5a6c7d8e9f10";

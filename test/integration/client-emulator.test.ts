@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, IdentityInputError, type IdentityClientOptions } from "../../src/client/index.js";
-import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../src/emulator/index.js";
+import { DEMO_CLIENT, PM_SCOPES, type EmulatorHandle } from "../../src/emulator/index.js";
+import { emulatorPerTest } from "../helpers/emulator.js";
 import { startPrism, type PrismServer } from "../helpers/prism.js";
 import { failure, GRYFFINDORS, ORG, walkThrough, walkThroughUsers } from "./scenario.js";
 
-let emulator: EmulatorHandle | undefined;
+const start = emulatorPerTest();
 const ALL_SCOPES = ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"];
-
-async function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  emulator = await startEmulator({ seed: "demo", validateResponses: true, rateLimit: false, ...options });
-  return emulator;
-}
 
 function client(e: EmulatorHandle, options: Partial<IdentityClientOptions> = {}) {
   return createIdentityClient({
@@ -22,13 +18,6 @@ function client(e: EmulatorHandle, options: Partial<IdentityClientOptions> = {})
     ...options,
   });
 }
-
-afterEach(async () => {
-  await emulator?.close();
-  // Every response the emulator sent during the test matched the contract.
-  expect(emulator?.violations ?? []).toEqual([]);
-  emulator = undefined;
-});
 
 describe("the client against the emulator", () => {
   it("walks every Group and Robot Account method with client credentials", async () => {
