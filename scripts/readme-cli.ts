@@ -1,26 +1,32 @@
 // Keeps the README's CLI sections true: the example identity file, the plan and apply output it
 // produces against the emulator's demo organization, and the --help of every command, all taken
-// from the real binary. `npm run readme:cli` rewrites them; `--check` fails when they are stale
-// (the tests run it). Needs dist/ (npm run build).
-import { execFile } from "node:child_process";
+// from the program itself, run in this process with its own streams (as the binary runs it, minus
+// Node's start-up). `npm run readme:cli` rewrites them; `--check` fails when they are stale (the
+// tests run it).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { Readable } from "node:stream";
+import { run } from "../src/cli/program.js";
 import { DEMO_CLIENT, startEmulator } from "../src/emulator/index.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const BIN = join(ROOT, "bin/uipath-identity.js");
 const EXAMPLE = "examples/identity.yaml";
-const run = promisify(execFile);
+// The example's path is relative, as a reader types it.
+process.chdir(ROOT);
 
 /** Runs the CLI; stdout and stderr together, as a terminal shows them (stdout is written first). */
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const result = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env } }).catch(
-    (e: { stdout: string; stderr: string; code: number }) =>
-      e.code === 2 ? e : Promise.reject(new Error(`${args.join(" ")}: ${e.stderr}`)),
-  );
-  return `${result.stdout}${result.stderr}`;
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stdin: Readable.from([]),
+    env,
+  });
+  if (code !== 0 && code !== 2) throw new Error(`${args.join(" ")}: ${stderr}`);
+  return `${stdout}${stderr}`;
 }
 
 /** Every command's path, from the root's help down. */
@@ -79,7 +85,7 @@ for (const [name, body] of Object.entries(await generate())) {
 }
 if (process.argv.includes("--check")) {
   if (next !== readme) {
-    console.error("README.md's CLI sections are stale: run `npm run build && npm run readme:cli` and commit the result.");
+    console.error("README.md's CLI sections are stale: run `npm run readme:cli` and commit the result.");
     process.exit(1);
   }
   console.log("README.md's CLI sections are up to date.");
