@@ -11,5 +11,5 @@ describe("README", () => {
       cwd: ROOT,
     }).catch((e: { stdout: string; stderr: string }) => ({ stdout: `${e.stdout}${e.stderr}` }));
     expect(stdout.trim()).toBe("README.md's CLI sections are up to date.");
-  }, 60_000);
+  });
 });

@@ -64,7 +64,7 @@ describe("request samples in the contract (what the rendered docs show)", () => 
       (err: { stdout: string }) => ({ stdout: err.stdout }),
     );
     expect(result.stdout).toBe("");
-  }, 60000);
+  });
 
   describe("the curl samples, run as printed against the emulator", () => {
     const start = emulatorPerFile();

@@ -30,7 +30,7 @@ beforeAll(async () => {
   emulator = await start();
   token = allScopes(emulator);
   prism = await startPrism({ mode: "proxy", upstream: emulator.baseUrl() });
-}, 60_000);
+});
 afterAll(async () => {
   await prism?.close();
 });
@@ -184,5 +184,5 @@ describe("through a Prism validating proxy", () => {
       await checker.close();
       await new Promise<void>((resolve) => broken.close(() => resolve()));
     }
-  }, 60_000);
+  });
 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
     cwd: consumer,
     maxBuffer: 10 << 20,
   });
-}, 180000);
+});
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
