@@ -1,4 +1,5 @@
-// `npm start`'s script, run as a user would: banner, working curl, clean stop, one-line errors.
+// The emulator command (`npm start`, and uipath-identity-emulator in the package: the same
+// program), run as a user would: banner, working curl, clean stop, its flags, one-line errors.
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,10 +19,10 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function launch(env: Record<string, string>): Started {
+function launch(env: Record<string, string>, args: string[] = []): Started {
   // The same program as `npm start`, without npm or tsx's own wrapper process in between, so
   // signals reach it directly and a kill leaves no orphan behind.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/emulator/start.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/emulator/start.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -115,6 +116,41 @@ describe("npm start", () => {
     await waitFor(running, "Press Ctrl-C to stop.");
     running.child.kill("SIGINT");
     expect(await running.exited).toBe(0);
+  });
+
+  it("takes its settings as flags: seed, rate limits, faults, response validation", async () => {
+    running = launch({}, [
+      "--port",
+      "0",
+      "--seed",
+      "empty",
+      "--rate-limit",
+      "off",
+      "--faults",
+      "1",
+      "--fault-kinds",
+      "503",
+      "--validate-responses",
+    ]);
+    await waitFor(running, "Press Ctrl-C to stop.");
+    const banner = running.stdout();
+    expect(banner).toMatch(/^ {2}Rate limits {5}off$/m);
+    expect(banner).toMatch(/^ {2}Faults {10}100% of API requests get one of 503 \(seed 1\)$/m);
+    expect(banner).toMatch(/^ {2}Validation {6}responses that break the contract are reported here$/m);
+    const base = /Base URL\s+(\S+)/.exec(banner)![1]!;
+    const tokenLine = banner
+      .split("\n")
+      .find((l) => l.trim().startsWith("TOKEN=$(curl"))!
+      .trim();
+    // The token endpoint is not faulted; every API call is.
+    const status = await run("bash", [
+      "-c",
+      `${tokenLine}\ncurl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" '${base}/api/Group/3fa85f64-5717-4562-b3fc-2c963f66afa6'`,
+    ]);
+    expect(status.stdout).toBe("503");
+    running.child.kill("SIGINT");
+    expect(await running.exited).toBe(0);
+    expect(running.stderr()).toBe("");
   });
 
   it("says in one line that the port is taken, and exits 1", async () => {
