@@ -1,9 +1,10 @@
-// The rendered API docs (build/docs/index.html, written by scripts/docs.mjs) in a real headless
-// Chromium: every operation's summary on its own route, the scopes, the request samples and the
-// introduction, and not one request to another host, failed load or console error on any page.
+// The rendered docs (build/docs/, written by scripts/docs.mjs) in a real headless Chromium: every
+// operation's summary on its own route, the scopes, the request samples and the introduction, the
+// CLI reference page beside them, and not one request to another host, failed load or console
+// error on any page.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -154,6 +155,19 @@ describe("rendered API docs (build/docs/index.html) in headless Chromium", () =>
     for (const phrase of ["Where the API lives", "Getting a token", "Rate limits", "Errors", "/connect/token"]) {
       expect(text).toContain(phrase);
     }
+  });
+
+  it("renders the CLI reference beside it (build/docs/cli.html): every command's help, with a contents list", async () => {
+    const { page } = await newPage();
+    await page.goto(pathToFileURL(join(root, "build/docs/cli.html")).href);
+    const commands = [...readFileSync(join(root, "docs/cli.md"), "utf8").matchAll(/^### `(.+)`$/gm)].map((m) => m[1]!);
+    expect(commands.length).toBeGreaterThan(10);
+    await expect(page.locator("h3").allInnerTexts()).resolves.toEqual(commands);
+    await expect(page.locator("pre").count()).resolves.toBe(commands.length);
+    await page.getByRole("link", { name: "uipath-identity groups members add", exact: true }).click();
+    expect(page.url()).toMatch(/#uipath-identity-groups-members-add$/);
+    await page.getByRole("link", { name: "API reference" }).click();
+    await page.getByRole("heading", { name: "Where the API lives" }).waitFor();
   });
 
   it("catches a page that asks another host for something (the check after each test is a real one)", async () => {
