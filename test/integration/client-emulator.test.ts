@@ -148,8 +148,9 @@ describe("the client against the emulator", () => {
   it("the client-side limiter keeps a burst under the emulator's budget: no 429 at all", async () => {
     const budgets = { GET: 4, POST: 100, PUT: 100, PATCH: 100, DELETE: 100 };
     const e = await start({ rateLimit: { windowMs: 300, budgets } });
-    // The margin absorbs the spread in travel time between requests on a busy machine (see rate-limit.ts).
-    const pm = client(e, { retry: false, rateLimit: { windowMs: 300, budgets, marginMs: 100 } });
+    // The margin absorbs the spread in travel time between requests (see rate-limit.ts); a whole
+    // second of it, so even a busy machine's delays cannot push two batches into one window.
+    const pm = client(e, { retry: false, rateLimit: { windowMs: 300, budgets, marginMs: 1000 } });
     const results = await Promise.all(Array.from({ length: 10 }, () => pm.groups.get(GRYFFINDORS)));
     expect(results).toHaveLength(10);
   });
