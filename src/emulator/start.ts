@@ -89,7 +89,11 @@ Press Ctrl-C to stop.
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env, process);
-  if (parsed.kind === "exit") process.exit(parsed.code);
+  if (parsed.kind === "exit") {
+    // Help, version or a usage error, already printed: let the output drain before the process ends.
+    process.exitCode = parsed.code;
+    return;
+  }
   const { line } = parsed;
   const docs = line.docs ?? DOCS_PAGES.find((page) => existsSync(page));
   let emulator: EmulatorHandle;
