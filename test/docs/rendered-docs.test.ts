@@ -28,25 +28,27 @@ interface Watched {
   external: string[];
   failed: string[];
   consoleErrors: string[];
+  /** Closed after the test that opened it; otherwise kept for the tests of a block. */
+  closeAfterTest: boolean;
 }
-const open: Watched[] = [];
+const watched: Watched[] = [];
 
-/** A page of its own for each test, so nothing a test left running can touch the next one. */
-async function newPage(): Promise<Watched> {
+/** A page whose requests, failures and console errors the check after each test looks at. */
+async function newPage({ closeAfterTest = true } = {}): Promise<Watched> {
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   page.setDefaultNavigationTimeout(WAIT_MS);
-  const watched: Watched = { page, external: [], failed: [], consoleErrors: [] };
+  const w: Watched = { page, external: [], failed: [], consoleErrors: [], closeAfterTest };
   page.on("request", (req) => {
-    if (!/^(file|data|blob|about):/.test(req.url())) watched.external.push(req.url());
+    if (!/^(file|data|blob|about):/.test(req.url())) w.external.push(req.url());
   });
-  page.on("requestfailed", (req) => watched.failed.push(`${req.url()} ${req.failure()?.errorText ?? ""}`));
+  page.on("requestfailed", (req) => w.failed.push(`${req.url()} ${req.failure()?.errorText ?? ""}`));
   page.on("console", (msg) => {
-    if (msg.type() === "error") watched.consoleErrors.push(msg.text());
+    if (msg.type() === "error") w.consoleErrors.push(msg.text());
   });
-  page.on("pageerror", (err) => watched.consoleErrors.push(String(err)));
-  open.push(watched);
-  return watched;
+  page.on("pageerror", (err) => w.consoleErrors.push(String(err)));
+  watched.push(w);
+  return w;
 }
 
 beforeAll(async () => {
@@ -73,12 +75,19 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
 });
 
+// Every Playwright wait (WAIT_MS) is far shorter than Jest's watchdog, so a test always ends by
+// itself, and nothing it started is still running on a page when the next test begins.
 afterEach(async () => {
-  const watched = open.splice(0);
-  for (const { page } of watched) await page.close();
-  // Closing a page aborts Redoc's blob: workers on purpose; those are ours, not the page's.
-  const failed = watched.flatMap((w) => w.failed).filter((f) => !(f.startsWith("blob:") && f.endsWith("net::ERR_ABORTED")));
-  expect({ external: watched.flatMap((w) => w.external), failed, consoleErrors: watched.flatMap((w) => w.consoleErrors) }).toEqual({
+  const seen = watched.map((w) => ({
+    external: w.external.splice(0),
+    failed: w.failed.splice(0),
+    consoleErrors: w.consoleErrors.splice(0),
+  }));
+  for (const w of watched.filter((x) => x.closeAfterTest)) await w.page.close();
+  watched.splice(0, watched.length, ...watched.filter((x) => !x.closeAfterTest));
+  // Leaving a page aborts Redoc's blob: workers on purpose; those are ours, not the page's.
+  const failed = seen.flatMap((w) => w.failed).filter((f) => !(f.startsWith("blob:") && f.endsWith("net::ERR_ABORTED")));
+  expect({ external: seen.flatMap((w) => w.external), failed, consoleErrors: seen.flatMap((w) => w.consoleErrors) }).toEqual({
     external: [],
     failed: [],
     consoleErrors: [],
@@ -102,16 +111,31 @@ const summaryOf = (operationId: string) => {
 };
 
 describe("rendered API docs (build/docs/index.html) in headless Chromium", () => {
-  it.each(listOperations(doc).map((op) => op.operationId))("shows the summary of %s on its own route", async (operationId) => {
-    const { page } = await newPage();
-    await openOperation(page, operationId);
-    const summary = summaryOf(operationId);
-    const heading = page
-      .locator("h2")
-      .filter({ hasText: new RegExp(`^${summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) })
-      .first();
-    await heading.waitFor();
-    await expect(heading.isVisible()).resolves.toBe(true);
+  describe("every operation", () => {
+    // One page for these tests: a fresh load each, in a renderer that has compiled Redoc already.
+    let page: Page;
+    beforeAll(async () => {
+      ({ page } = await newPage({ closeAfterTest: false }));
+    });
+    afterAll(async () => {
+      watched.splice(
+        watched.findIndex((w) => w.page === page),
+        1,
+      );
+      await page.close();
+    });
+
+    it.each(listOperations(doc).map((op) => op.operationId))("shows the summary of %s on its own route", async (operationId) => {
+      await page.goto("about:blank"); // a fresh load: Redoc's router ignores a bare hash change
+      await openOperation(page, operationId);
+      const summary = summaryOf(operationId);
+      const heading = page
+        .locator("h2")
+        .filter({ hasText: new RegExp(`^${summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) })
+        .first();
+      await heading.waitFor();
+      await expect(heading.isVisible()).resolves.toBe(true);
+    });
   });
 
   it("shows the scopes of a read and of a write operation", async () => {
@@ -172,7 +196,7 @@ describe("rendered API docs (build/docs/index.html) in headless Chromium", () =>
 
   it("catches a page that asks another host for something (the check after each test is a real one)", async () => {
     const probe = await newPage();
-    open.splice(open.indexOf(probe), 1);
+    watched.splice(watched.indexOf(probe), 1);
     await probe.page.setContent('<img src="http://example.invalid/x.png">');
     expect(probe.external).toEqual(["http://example.invalid/x.png"]);
     await probe.page.close();
