@@ -1,26 +1,32 @@
-// Keeps the README's CLI sections true: the example identity file, the plan and apply output it
-// produces against the emulator's demo organization, and the --help of every command, all taken
-// from the real binary. `npm run readme:cli` rewrites them; `--check` fails when they are stale
-// (the tests run it). Needs dist/ (npm run build).
-import { execFile } from "node:child_process";
+// Keeps the CLI's generated documentation true: in the README the example identity file and the
+// plan and apply output it produces against the emulator's demo organization, in docs/cli.md the
+// --help of every command, all taken from the program itself, run in this process with its own
+// streams (as the binary runs it, minus Node's start-up). `npm run readme:cli` rewrites them;
+// `--check` fails when they are stale (the tests run it).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { Readable } from "node:stream";
+import { run } from "../src/cli/program.js";
 import { DEMO_CLIENT, startEmulator } from "../src/emulator/index.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const BIN = join(ROOT, "bin/uipath-identity.js");
 const EXAMPLE = "examples/identity.yaml";
-const run = promisify(execFile);
+// The example's path is relative, as a reader types it.
+process.chdir(ROOT);
 
 /** Runs the CLI; stdout and stderr together, as a terminal shows them (stdout is written first). */
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const result = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env } }).catch(
-    (e: { stdout: string; stderr: string; code: number }) =>
-      e.code === 2 ? e : Promise.reject(new Error(`${args.join(" ")}: ${e.stderr}`)),
-  );
-  return `${result.stdout}${result.stderr}`;
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stdin: Readable.from([]),
+    env,
+  });
+  if (code !== 0 && code !== 2) throw new Error(`${args.join(" ")}: ${stderr}`);
+  return `${stdout}${stderr}`;
 }
 
 /** Every command's path, from the root's help down. */
@@ -69,20 +75,33 @@ async function generate(): Promise<Record<string, string>> {
   }
 }
 
-const readmePath = join(ROOT, "README.md");
-const readme = readFileSync(readmePath, "utf8");
-let next = readme;
-for (const [name, body] of Object.entries(await generate())) {
-  const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
-  if (!pattern.test(next)) throw new Error(`README.md has no <!-- ${name}:start --> ... <!-- ${name}:end --> section`);
-  next = next.replace(pattern, (_m, start: string, end: string) => `${start}${body}\n${end}`);
+/** Where each generated section lives: the example in the README, every --help in docs/cli.md. */
+const FILES: Record<string, string> = {
+  "cli-example-file": "README.md",
+  "cli-plan": "README.md",
+  "cli-apply": "README.md",
+  "cli-help": "docs/cli.md",
+};
+
+const sections = await generate();
+const stale: string[] = [];
+for (const file of [...new Set(Object.values(FILES))]) {
+  const path = join(ROOT, file);
+  const text = readFileSync(path, "utf8");
+  let next = text;
+  for (const [name, body] of Object.entries(sections).filter(([name]) => FILES[name] === file)) {
+    const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+    if (!pattern.test(next)) throw new Error(`${file} has no <!-- ${name}:start --> ... <!-- ${name}:end --> section`);
+    next = next.replace(pattern, (_m, start: string, end: string) => `${start}${body}\n${end}`);
+  }
+  if (next === text) continue;
+  stale.push(file);
+  if (!process.argv.includes("--check")) writeFileSync(path, next);
 }
 if (process.argv.includes("--check")) {
-  if (next !== readme) {
-    console.error("README.md's CLI sections are stale: run `npm run build && npm run readme:cli` and commit the result.");
+  if (stale.length > 0) {
+    console.error(`${stale.join(" and ")}: the CLI sections are stale: run \`npm run readme:cli\` and commit the result.`);
     process.exit(1);
   }
-  console.log("README.md's CLI sections are up to date.");
-} else {
-  writeFileSync(readmePath, next);
+  console.log("README.md's and docs/cli.md's CLI sections are up to date.");
 }

@@ -51,5 +51,5 @@ describe("README TypeScript examples", () => {
       (e: { stdout: string }) => ({ stdout: e.stdout }),
     );
     expect(result.stdout).toBe("");
-  }, 60_000);
+  });
 });

@@ -5,6 +5,8 @@ import { styleText } from "node:util";
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean | undefined;
+  /** A terminal's width, as process.stdout has it. */
+  columns?: number | undefined;
 }
 
 export interface Io {

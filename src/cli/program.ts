@@ -50,6 +50,9 @@ export function buildProgram(io: Io, act: Act): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Help wraps to the given streams' terminal (else 80, Commander's default), not to process.stdout's.
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80),
+      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns ? io.stderr.columns : 80),
     })
     .exitOverride();
   registerGroups(program, act);

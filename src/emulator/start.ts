@@ -1,27 +1,39 @@
-// `npm start`: runs the emulator with the walkthrough data and tells a newcomer how to call it.
+// The emulator as a command: `uipath-identity-emulator` (the package's second executable) and
+// `npm start` both run this file. It reads the options (command.ts), starts the emulator,
+// prints how to call it, and stops on Ctrl-C or SIGTERM.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "./index.js";
+import { parseCommandLine, reportViolations, type CommandLine } from "./command.js";
+import { ALL_FAULTS } from "./faults.js";
+import { DEFAULT_RATE_LIMIT, DEMO_CLIENT, startEmulator, type EmulatorHandle } from "./index.js";
 
-const DEFAULT_PORT = 8080;
-const HOST = "127.0.0.1";
-// Written by `npm run docs`; until then /docs shows a pointer to /openapi.json.
-const DOCS_PAGE = fileURLToPath(new URL("../../build/docs/index.html", import.meta.url));
+/**
+ * The rendered API reference for /docs: build/docs/ in this repository (`npm start` renders it
+ * first), else the copy the package ships in dist/docs/; without either, /docs points to /openapi.json.
+ */
+const DOCS_PAGES = ["../../build/docs/index.html", "../docs/index.html"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 function fail(message: string): never {
   process.stderr.write(`emulator: ${message}\n`);
   process.exit(1);
 }
 
-function portFromEnv(): number {
-  const raw = process.env.PORT;
-  if (raw === undefined || raw === "") return DEFAULT_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a whole number from 0 to 65535, not '${raw}'`);
-  return port;
+/** The banner's lines for what a run may change: rate limits, faults, response validation. */
+function settings({ options }: CommandLine): string {
+  const { windowMs, budgets } = DEFAULT_RATE_LIMIT;
+  const perWindow = Object.entries(budgets).map(([method, n]) => `${method} ${n}`);
+  const rateLimits = options.rateLimit === false ? "off" : `Automation Cloud's, per ${windowMs / 60_000} minutes: ${perWindow.join(", ")}`;
+  const lines = [`  Rate limits     ${rateLimits}`];
+  const faults = options.faults;
+  if (faults) {
+    const kinds = (faults.kinds ?? ALL_FAULTS).join(", ");
+    lines.push(`  Faults          ${Math.round(faults.rate * 100)}% of API requests get one of ${kinds} (seed ${faults.seed})`);
+  }
+  if (options.validateResponses) lines.push("  Validation      responses that break the contract are reported here");
+  return lines.join("\n");
 }
 
-function banner(emulator: EmulatorHandle): string {
+function banner(emulator: EmulatorHandle, line: CommandLine): string {
   const org = emulator.organizations[0]!;
   const base = emulator.baseUrl();
   const scopes = DEMO_CLIENT.scopes.join(" ");
@@ -29,6 +41,12 @@ function banner(emulator: EmulatorHandle): string {
   const user = emulator.state().users.find((u) => u.email);
   const readUser = user ? `\n  curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/User/${user.id}'` : "";
   const findUser = user ? `\n  console.log(await pm.users.findByEmail("${user.email}"));` : "";
+  const tokenRequest = [
+    `curl -s '${base}/connect/token' -d grant_type=client_credentials`,
+    `-d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret}`,
+    "--data-urlencode 'scope=PM.Group PM.RobotAccount PM.User PM.Directory'",
+  ].join(" ");
+  const cliSettings = `UIPATH_BASE_URL='${base}' UIPATH_CLIENT_ID=${DEMO_CLIENT.clientId} UIPATH_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`;
   return `UiPath Identity emulator (groups, robot accounts, users and directory) is running.
 
   Base URL        ${base}
@@ -40,10 +58,11 @@ function banner(emulator: EmulatorHandle): string {
   API docs        ${emulator.url}/docs
   OpenAPI         ${emulator.url}/openapi.json
   Token keys      ${base}/.well-known/openid-configuration
+${settings(line)}
 
 Try it with curl (get a token, list the groups${user ? ", read a user by id, which needs no partitionGlobalId" : ""}):
 
-  TOKEN=$(curl -s '${base}/connect/token' -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret} --data-urlencode 'scope=PM.Group PM.RobotAccount PM.User PM.Directory' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+  TOKEN=$(${tokenRequest} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
   curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/Group/${org.partitionGlobalId}'${readUser}
 
 Or from TypeScript (no partitionGlobalId: the client reads it from the token):
@@ -62,30 +81,37 @@ Or from TypeScript (no partitionGlobalId: the client reads it from the token):
 
 Or with the admin CLI (here in this repository; where the package is installed, npx uipath-identity):
 
-  UIPATH_BASE_URL='${base}' UIPATH_CLIENT_ID=${DEMO_CLIENT.clientId} UIPATH_CLIENT_SECRET=${DEMO_CLIENT.clientSecret} npm exec --silent -- uipath-identity groups members list Gryffindors
+  ${cliSettings} npm exec --silent -- uipath-identity groups members list Gryffindors
 
 Press Ctrl-C to stop.
 `;
 }
 
 async function main(): Promise<void> {
-  const port = portFromEnv();
+  const parsed = parseCommandLine(process.argv.slice(2), process.env, process);
+  if (parsed.kind === "exit") {
+    // Help, version or a usage error, already printed: let the output drain before the process ends.
+    process.exitCode = parsed.code;
+    return;
+  }
+  const { line } = parsed;
+  const docs = line.docs ?? DOCS_PAGES.find((page) => existsSync(page));
   let emulator: EmulatorHandle;
   try {
-    emulator = await startEmulator({
-      host: HOST,
-      port,
-      seed: process.env.SEED || "demo",
-      ...(existsSync(DOCS_PAGE) ? { docsHtmlPath: DOCS_PAGE } : {}),
-    });
+    emulator = await startEmulator({ ...line.options, ...(docs !== undefined && { docsHtmlPath: docs }) });
   } catch (e) {
     fail((e as Error).message);
   }
-  process.stdout.write(banner(emulator));
+  process.stdout.write(banner(emulator, line));
+  const violations = line.options.validateResponses ? reportViolations(emulator, process.stderr) : undefined;
   const stop = (signal: string) => {
     process.stdout.write(`\nStopping (${signal}).\n`);
     emulator.close().then(
-      () => process.exit(0),
+      () => {
+        const broken = violations?.stop() ?? 0;
+        if (broken > 0) fail(`${broken} response(s) broke the contract`);
+        process.exit(0);
+      },
       (e: unknown) => fail(`could not stop cleanly: ${(e as Error).message}`),
     );
   };

@@ -42,7 +42,7 @@ beforeAll(() => {
   git("add", "-A");
   git("commit", "-q", "-m", "base");
   git("tag", "base");
-}, 60000);
+});
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -86,7 +86,7 @@ describe("npm run breaking", () => {
     expect(result.out).not.toContain("Note:"); // the committed reports match the code
     expect(result.code).toBe(0);
     git("branch", "-q", "-D", "ahead");
-  }, 120000);
+  });
 
   it("passes additions to the contract and to the exports, and says the report needs updating", async () => {
     reset();
@@ -111,7 +111,7 @@ describe("npm run breaking", () => {
     );
     expect(result.out).not.toContain("::error");
     expect(result.code).toBe(0);
-  }, 120000);
+  });
 
   it("fails on every kind of contract break, names each one and annotates the source files", async () => {
     reset();
@@ -193,7 +193,7 @@ describe("npm run breaking", () => {
       /^::error file=openapi\/components\/schemas\/SortOrder\.yaml,line=1,title=Breaking change \(enum-narrowed\)::SortOrder: enum value `desc` removed/m,
     );
     expect(result.code).toBe(1);
-  }, 120000);
+  });
 
   it("fails when an export is removed or a signature changes", async () => {
     reset();
@@ -208,7 +208,7 @@ describe("npm run breaking", () => {
       /^::error file=api\/uipath-identity-toolkit-emulator\.api\.md,line=\d+,title=Breaking change \(export-changed\)::/m,
     );
     expect(result.code).toBe(1);
-  }, 120000);
+  });
 
   describe("an acknowledged break", () => {
     const breakSomething = () =>
@@ -222,7 +222,7 @@ describe("npm run breaking", () => {
       expect(result.out).toContain("acknowledged by Breaking-Change: the service answers 400 instead,");
       expect(result.out).toContain("but package.json's version 0.1.0 is not a major step from the base's 0.1.0");
       expect(result.code).toBe(1);
-    }, 120000);
+    });
 
     it("passes with a trailer and a major step (0.1 -> 0.2 while 0.x), and annotates as notices", async () => {
       reset();
@@ -236,7 +236,7 @@ describe("npm run breaking", () => {
         /^::notice file=openapi\/paths\/group_partitionGlobalId_groupId\.yaml,line=\d+,title=Breaking change \(response-removed\)::/m,
       );
       expect(result.code).toBe(0);
-    }, 120000);
+    });
 
     it("passes with --allow-breaking (the label) and a major step, uncommitted", async () => {
       reset();
@@ -245,7 +245,7 @@ describe("npm run breaking", () => {
       const result = await breaking("--base", "base", "--allow-breaking");
       expect(result.out).toContain("acknowledged by the breaking-change label (--allow-breaking), with the major step 0.1.0 -> 1.0.0.");
       expect(result.code).toBe(0);
-    }, 120000);
+    });
   });
 
   it("refuses to run without a base it can find", async () => {
@@ -255,5 +255,5 @@ describe("npm run breaking", () => {
       out: expect.stringContaining("no-such-ref is not a commit here"),
     });
     expect(existsSync(join(work, "node_modules"))).toBe(true);
-  }, 60000);
+  });
 });

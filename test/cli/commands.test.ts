@@ -1,32 +1,28 @@
-// The resource commands, through the real binary in a child process, against the emulator: names
-// instead of GUIDs, every output format, the connection settings, and errors a person can act on.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+// The resource commands, run in-process against the emulator: names instead of GUIDs, every output
+// format, the connection settings, and errors a person can act on. The last tests run the real
+// binary, to show the compiled program behaves the same as a process.
+import { afterAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+import { DEMO_CLIENT, type EmulatorHandle } from "../../src/emulator/index.js";
 import { EMAILS, GRYFFINDORS, HARRY, RON, ROBY } from "../fixtures/walkthrough.js";
-import { cli, emulatorEnv, ESCAPES, sandbox } from "./helpers.js";
+import { emulatorPerTest } from "../helpers/emulator.js";
+import { cli, emulatorEnv, ESCAPES, runCli, sandbox } from "./helpers.js";
 
-let emulator: EmulatorHandle;
 const box = sandbox();
+afterAll(() => box.cleanup());
+// A fresh demo organization per test; whatever the CLI sent, the emulator's answers must match the contract.
+const start = emulatorPerTest();
+let emulator: EmulatorHandle;
 let env: Record<string, string | undefined>;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: "demo", rateLimit: false, validateResponses: true });
+beforeEach(async () => {
+  emulator = await start();
   env = { ...box.env, ...emulatorEnv(emulator) };
-});
-afterAll(async () => {
-  await emulator.close();
-  box.cleanup();
-});
-afterEach(() => {
-  // Whatever the CLI sent, the emulator's answers matched the contract.
-  expect(emulator.violations).toEqual([]);
 });
 
 const run = (args: string[], extra: Record<string, string | undefined> = {}, input?: string) =>
-  cli(args, { env: { ...env, ...extra }, ...(input !== undefined && { input }) });
+  runCli(args, { env: { ...env, ...extra }, ...(input !== undefined && { input }) });
 
 describe("uipath-identity resource commands", () => {
   it("groups list: a table by default, and json, yaml and plain on request; no escape codes off a terminal", async () => {
@@ -243,21 +239,33 @@ describe("uipath-identity connection settings and errors", () => {
 
 describe("uipath-identity and the rate limits", () => {
   it("429 after the retries: says when to try again", async () => {
-    const limited = await startEmulator({
-      seed: "demo",
+    const limited = await start({
       rateLimit: { windowMs: 600_000, budgets: { GET: 2, POST: 100, PUT: 100, PATCH: 100, DELETE: 100 } },
     });
-    try {
-      // Two GETs (the robot accounts, and the groups for their names) use up the budget...
-      expect((await run(["robot-accounts", "list"], emulatorEnv(limited))).code).toBe(0);
-      // ...and the next GET meets a Retry-After far beyond what the client waits out by itself.
-      const last = await run(["groups", "list"], emulatorEnv(limited));
-      expect(last.code).toBe(1);
-      expect(last.stderr).toMatch(
-        /^Error: The organization's rate limit for GET requests is used up \(429 after 1 attempts\); other jobs may share it\. Try again in \d{3} s \(after .+\)\.\n$/,
-      );
-    } finally {
-      await limited.close();
-    }
+    // Two GETs (the robot accounts, and the groups for their names) use up the budget...
+    expect((await run(["robot-accounts", "list"], emulatorEnv(limited))).code).toBe(0);
+    // ...and the next GET meets a Retry-After far beyond what the client waits out by itself.
+    const last = await run(["groups", "list"], emulatorEnv(limited));
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(
+      /^Error: The organization's rate limit for GET requests is used up \(429 after 1 attempts\); other jobs may share it\. Try again in \d{3} s \(after .+\)\.\n$/,
+    );
+  });
+});
+
+describe("the real binary, as a process", () => {
+  it("prints data on stdout and exits 0; a failure on stderr with exit 1; a usage error with 64", async () => {
+    const table = await cli(["groups", "list"], { env });
+    expect(table).toMatchObject({ code: 0, signal: null, stderr: "" });
+    expect(table.stdout).toMatch(/^Gryffindors +custom +9d2f6a41-0c3b-4e57-8a1d-6b7c2e0f1a01$/m);
+    expect(table.stdout + table.stderr).not.toMatch(ESCAPES);
+    // The same program in-process prints exactly the same.
+    expect(await run(["groups", "list"])).toEqual(table);
+    const missing = await cli(["groups", "get", "Gryffindor"], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^Error: No group has the name "Gryffindor" \(nearest: Gryffindors /);
+    const usage = await cli(["groups", "lisst"], { env });
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).toContain("(run with --help for usage)");
   });
 });

@@ -1,9 +1,32 @@
-// Runs the real `uipath-identity` binary (the compiled package entry, bin/uipath-identity.js) in a child
-// process against an emulator, with its own config and state folders, and captures what it prints.
+// Runs `uipath-identity` for the CLI tests, against an emulator, with its own config and state
+// folders, and captures what it prints. Two ways, with the same options and the same result:
+//
+//   runCli(args, { env, input })   in this process: run(argv, io) of src/cli/program.ts with
+//                                  captured stdout and stderr, stdin from `input`, and `env` as the
+//                                  whole environment. Fast (no Node start, no build); use it
+//                                  wherever the process itself is not what the test is about.
+//   cli(args, { env, input })      the real binary (bin/uipath-identity.js, the compiled package
+//   startCli(args, …)              entry) in a child process; startCli returns the child to signal.
+//                                  Use it where the process matters: signals, the real exit code, a
+//                                  terminal (through script(1)), the compiled build.
+//
+// Both give { code, signal, stdout, stderr } and see no variable of the test's own environment, only
+// `env` (cli adds PATH). Streams are not terminals in either, so no colours, bars or prompts. In-process
+// runs share the test's working directory, so pass absolute paths. To move a test in-process,
+// call runCli where it called cli, unless the test is about the process. A typical file:
+//
+//   const box = sandbox();                      // HOME and XDG folders of its own
+//   const start = emulatorPerTest();            // test/helpers/emulator.ts
+//   afterAll(() => box.cleanup());
+//   it("…", async () => {
+//     const env = { ...box.env, ...emulatorEnv(await start()) };
+//     const { code, stdout, stderr } = await runCli(["groups", "list", "-o", "json"], { env });
+//   });
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { DEMO_CLIENT, type EmulatorHandle } from "../../src/emulator/index.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -57,7 +80,8 @@ export function startCli(
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
   child.stdin.end(options.input ?? "");
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  // A hung binary is killed well within Jest's watchdog, so the test fails with what it printed.
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
   const done = new Promise<CliResult>((resolveDone) => {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -69,6 +93,26 @@ export function startCli(
 
 export function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
+}
+
+/** What an in-process run takes: the environment and stdin, as for cli(). */
+export type InProcessOptions = Pick<CliOptions, "env" | "input">;
+
+/** Runs the program in this process (see the top of this file); never throws, as the binary never does. */
+export async function runCli(args: string[], options: InProcessOptions = {}): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  // Loaded on first use, so files that only run the binary do not compile the whole CLI.
+  const { run } = await import("../../src/cli/program.js");
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stdin: Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]),
+    env,
+  });
+  return { code, signal: null, stdout, stderr };
 }
 
 /** Any ANSI escape sequence (colour, cursor movement). */

@@ -166,7 +166,7 @@ describe("one budget shared through Redis", () => {
     ]);
     expect(sends).toHaveLength(30);
     expect(busiestWindow(sends, windowMs)).toBeLessThanOrEqual(budget);
-  }, 60_000);
+  });
 
   it("different organizations have their own budgets; an explicit key joins them", async () => {
     const e = await emulator(60_000, 10, 3, true); // the emulator allows more than the clients' 3
@@ -287,7 +287,7 @@ describe("when Redis cannot be reached", () => {
       e,
       {
         redis: `redis://alice:${password}@127.0.0.1:${port}/2`,
-        redisWaitMs: 400,
+        redisWaitMs: 3_000, // far more than a busy machine adds to "at once" below
         onRedisStatus: (ev) => events.push(ev),
         budgets: { PUT: 5 },
       },
@@ -295,7 +295,7 @@ describe("when Redis cannot be reached", () => {
     );
     const started = Date.now();
     const error = await pm.robotAccounts.update(robotId(1), { displayName: "x" }).catch((err: unknown) => err);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
     expect(error).toBeInstanceOf(IdentityApiError);
     expect(error).toMatchObject({ kind: "network", method: "PUT" });
     expect((error as Error).message).toContain(
@@ -313,7 +313,7 @@ describe("when Redis cannot be reached", () => {
     // Long into the outage, the next call fails at once instead of waiting again.
     const again = Date.now();
     await expect(pm.robotAccounts.update(robotId(2), { displayName: "y" })).rejects.toMatchObject({ kind: "network" });
-    expect(Date.now() - again).toBeLessThan(400);
+    expect(Date.now() - again).toBeLessThan(3_000);
     expect(events).toHaveLength(1);
   });
 
@@ -396,7 +396,7 @@ describe("when Redis cannot be reached", () => {
     expect(busiestWindow(record.sends, windowMs)).toBeLessThanOrEqual(10);
     // Whether a call met the gap depends on timing; if one did, Redis was reported back too.
     expect(events.at(-1)?.status ?? "available").toBe("available");
-  }, 30_000);
+  });
 
   it("a Redis that stops answering mid-connection is given up on, not waited for forever", async () => {
     const server = await startRedis();
@@ -413,7 +413,7 @@ describe("when Redis cannot be reached", () => {
     const started = Date.now();
     const error = await l.acquire("PUT").catch((err: unknown) => err);
     // One attempt of at most 1 s (redisWaitMs, at least 1 s), then the wait is over: well under the 30 s default.
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(error).toMatchObject({ kind: "network" });
     expect((error as Error).message).toContain("(no answer within 1000 ms)");
     expect(events.map((ev) => ev.status)).toEqual(["unavailable"]);
@@ -438,7 +438,8 @@ describe("when Redis cannot be reached", () => {
     cleanup.push(() => l.close());
     const started = Date.now();
     const error = await l.acquire("PUT").catch((err: unknown) => err);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // At once, not after the 30 s default wait (half of it is room for a busy machine).
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(error).toBeInstanceOf(IdentityInputError);
     expect(error).toMatchObject({ field: "rateLimit.redis" });
     expect((error as Error).message).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+ refused this client: WRONGPASS/);

@@ -111,8 +111,9 @@ describe("retries", () => {
 
   it("a hung server times out, is retried, and is surfaced as a timeout", async () => {
     const s = await scripted(() => undefined); // never answers
-    const pm = clientFor(s, { timeoutMs: 100, retry: { maxAttempts: 2, baseDelayMs: 1 } });
-    const error = await failure(pm.groups.list());
+    // The call's own timeout, so the token request (answered at once) meets the client's default, however slow the machine.
+    const pm = clientFor(s, { retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const error = await failure(pm.groups.list({ timeoutMs: 100 }));
     expect(error).toMatchObject({ kind: "timeout", attempts: 2 });
     expect(error.message).toContain("timed out after 100 ms");
     expect(s.apiRequests).toHaveLength(2);

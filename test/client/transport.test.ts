@@ -30,8 +30,9 @@ describe("the per-attempt timeout", () => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
       res.write('{"id":"'); // and nothing more
     });
-    const pm = clientFor(server, { timeoutMs: 150, retry: { maxAttempts: 2, baseDelayMs: 1 } });
-    const error = await failure(pm.robotAccounts.get(ROBY));
+    // The call's own timeout, so the token request meets the client's default, however slow the machine.
+    const pm = clientFor(server, { retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const error = await failure(pm.robotAccounts.get(ROBY, { timeoutMs: 150 }));
     expect(error).toMatchObject({ kind: "timeout", attempts: 2 });
     expect(error.message).toContain("timed out after 150 ms");
     expect(n).toBe(2);
@@ -74,14 +75,13 @@ describe("the fetch option (called with one Request)", () => {
     const server = await identity(() => undefined); // never answers
     const signals: AbortSignal[] = [];
     const pm = clientFor(server, {
-      timeoutMs: 100,
       retry: false,
       fetch: (request) => {
         signals.push(request.signal);
         return globalThis.fetch(request);
       },
     });
-    expect(await failure(pm.robotAccounts.get(ROBY))).toMatchObject({ kind: "timeout", attempts: 1 });
+    expect(await failure(pm.robotAccounts.get(ROBY, { timeoutMs: 100 }))).toMatchObject({ kind: "timeout", attempts: 1 });
     expect(signals.at(-1)?.aborted).toBe(true);
   });
 });

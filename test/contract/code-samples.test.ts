@@ -3,8 +3,9 @@ import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+import { DEMO_CLIENT, PM_SCOPES, type EmulatorHandle } from "../../src/emulator/index.js";
 import { listOperations, loadDocument } from "../helpers/contract.js";
+import { emulatorPerFile } from "../helpers/emulator.js";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -63,17 +64,17 @@ describe("request samples in the contract (what the rendered docs show)", () => 
       (err: { stdout: string }) => ({ stdout: err.stdout }),
     );
     expect(result.stdout).toBe("");
-  }, 60000);
+  });
 
   describe("the curl samples, run as printed against the emulator", () => {
+    const start = emulatorPerFile();
     let emulator: EmulatorHandle;
     let env: NodeJS.ProcessEnv;
     beforeAll(async () => {
-      emulator = await startEmulator({ seed: "demo", validateResponses: true, rateLimit: false, clients: [DEMO_CLIENT] });
+      emulator = await start({ clients: [DEMO_CLIENT] });
       env = { ...process.env, BASE: emulator.baseUrl(), TOKEN: emulator.issueToken({ scopes: [...PM_SCOPES] }) };
     });
-    afterAll(async () => {
-      await emulator.close();
+    afterAll(() => {
       rmSync(join(root, "build/code-samples"), { recursive: true, force: true });
     });
 

@@ -1,20 +1,23 @@
 // The token endpoint's OAuth errors, the 401/403 answers of the API, and the tokens themselves:
 // JWTs verified against the keys the emulator publishes.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { createRemoteJWKSet, jwtVerify, SignJWT } from "jose";
 import type { EmulatorHandle } from "../../src/emulator/index.js";
-import { call, GRYFFINDORS, ORG_ID, PM_SCOPES, requestToken, ROBY, start, stop } from "./support.js";
+import { call, emulatorPerFile, emulatorPerTest, GRYFFINDORS, ORG_ID, PM_SCOPES, requestToken, ROBY } from "./support.js";
 
 const READER = { clientId: "group-reader", clientSecret: "s3cret-reader-value", scopes: ["PM.Group.Read"] };
 const ROBOTS = { clientId: "robot-admin", clientSecret: "s3cret-robot-value", scopes: ["PM.RobotAccount"] };
 const HOGWARTS_ONLY = { clientId: "hogwarts-only", clientSecret: "s3cret-hogwarts-value", scopes: ["PM.Group"], organization: "hogwarts" };
 
+/** The emulator the tests share, and others a test starts for itself. */
+const startShared = emulatorPerFile();
+const start = emulatorPerTest();
 let emulator: EmulatorHandle;
 let base: string;
 let tokenUrl: string;
 
 beforeAll(async () => {
-  emulator = await start({
+  emulator = await startShared({
     organizations: [
       { name: "hogwarts", partitionGlobalId: ORG_ID },
       { name: "beauxbatons", partitionGlobalId: "1b2c3d4e-5f60-4a71-8b92-a3b4c5d6e7f8", seed: "empty" },
@@ -25,7 +28,6 @@ beforeAll(async () => {
   base = emulator.baseUrl();
   tokenUrl = `${base}/connect/token`;
 });
-afterAll(() => stop(emulator));
 
 const form = (client: { clientId: string; clientSecret: string }, extra: Record<string, string> = {}) => ({
   grant_type: "client_credentials",
@@ -227,18 +229,14 @@ describe("tokens are JWTs that anyone can verify with the published keys", () =>
 
   it("serves the metadata to GET only, without a token or a rate limit", async () => {
     const limited = await start({ rateLimit: { windowMs: 60_000, budgets: { GET: 1, POST: 1, PUT: 1, PATCH: 1, DELETE: 1 } } });
-    try {
-      for (let i = 0; i < 3; i++) expect((await call(limited.baseUrl(), "GET", "/.well-known/openid-configuration/jwks")).status).toBe(200);
-      const jwks = (await call(limited.baseUrl(), "GET", "/.well-known/openid-configuration/jwks")).json;
-      expect(jwks.keys).toEqual([{ kty: "RSA", n: expect.any(String), e: "AQAB", kid: expect.any(String), alg: "RS256", use: "sig" }]);
-      const post = await call(limited.baseUrl(), "POST", "/.well-known/openid-configuration", { body: {} });
-      expect(post.status).toBe(405);
-      expect(post.headers.get("allow")).toBe("GET");
-      // Each emulator has its own key.
-      expect(jwks.keys[0].kid).not.toBe((await call(base, "GET", "/.well-known/openid-configuration/jwks")).json.keys[0].kid);
-    } finally {
-      await stop(limited);
-    }
+    for (let i = 0; i < 3; i++) expect((await call(limited.baseUrl(), "GET", "/.well-known/openid-configuration/jwks")).status).toBe(200);
+    const jwks = (await call(limited.baseUrl(), "GET", "/.well-known/openid-configuration/jwks")).json;
+    expect(jwks.keys).toEqual([{ kty: "RSA", n: expect.any(String), e: "AQAB", kid: expect.any(String), alg: "RS256", use: "sig" }]);
+    const post = await call(limited.baseUrl(), "POST", "/.well-known/openid-configuration", { body: {} });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET");
+    // Each emulator has its own key.
+    expect(jwks.keys[0].kid).not.toBe((await call(base, "GET", "/.well-known/openid-configuration/jwks")).json.keys[0].kid);
   });
 
   it("refuses a tampered token, another key's token, alg none and an HMAC token with 401 invalid_token", async () => {
@@ -250,15 +248,11 @@ describe("tokens are JWTs that anyone can verify with the published keys", () =>
     const hmac = await new SignJWT(decode(good)[1])
       .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
       .sign(new TextEncoder().encode("a-guessable-secret-of-32-bytes!!"));
-    try {
-      const foreign = other.issueToken({ scopes: ["PM.Group"] }); // same organization id, another emulator
-      for (const token of [`${h}.${widened}.${s}`, `${h}.${p}.${s.slice(0, -4)}AAAA`, foreign, none, hmac, `${h}.${p}`]) {
-        const res = await call(base, "DELETE", `/api/Group/${ORG_ID}/${GRYFFINDORS}`, { token });
-        expect(res.status).toBe(401);
-        expect(res.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
-      }
-    } finally {
-      await stop(other);
+    const foreign = other.issueToken({ scopes: ["PM.Group"] }); // same organization id, another emulator
+    for (const token of [`${h}.${widened}.${s}`, `${h}.${p}.${s.slice(0, -4)}AAAA`, foreign, none, hmac, `${h}.${p}`]) {
+      const res = await call(base, "DELETE", `/api/Group/${ORG_ID}/${GRYFFINDORS}`, { token });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
     }
     expect(emulator.state().groups.some((g) => g.id === GRYFFINDORS)).toBe(true);
   });
@@ -273,23 +267,19 @@ describe("tokens are JWTs that anyone can verify with the published keys", () =>
   it("checks expiry by the emulator's clock on every use, also for a token it has seen before", async () => {
     let clock = Date.parse("2024-05-01T12:00:00Z");
     const timed = await start({ now: () => clock });
-    try {
-      const token = timed.issueToken({ scopes: ["PM.Group"], expiresInSeconds: 60 });
-      const get = () => call(timed.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token });
-      expect((await get()).status).toBe(200);
-      clock += 59_999;
-      expect((await get()).status).toBe(200);
-      clock += 1;
-      const expired = await get();
-      expect(expired.status).toBe(401);
-      expect(expired.headers.get("www-authenticate")).toBe('Bearer error="invalid_token", error_description="The token expired"');
-      // A token that is already expired when first seen says so too.
-      const old = timed.issueToken({ scopes: ["PM.Group"], expiresInSeconds: -5 });
-      expect((await call(timed.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token: old })).headers.get("www-authenticate")).toContain(
-        "The token expired",
-      );
-    } finally {
-      await stop(timed);
-    }
+    const token = timed.issueToken({ scopes: ["PM.Group"], expiresInSeconds: 60 });
+    const get = () => call(timed.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token });
+    expect((await get()).status).toBe(200);
+    clock += 59_999;
+    expect((await get()).status).toBe(200);
+    clock += 1;
+    const expired = await get();
+    expect(expired.status).toBe(401);
+    expect(expired.headers.get("www-authenticate")).toBe('Bearer error="invalid_token", error_description="The token expired"');
+    // A token that is already expired when first seen says so too.
+    const old = timed.issueToken({ scopes: ["PM.Group"], expiresInSeconds: -5 });
+    expect((await call(timed.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token: old })).headers.get("www-authenticate")).toContain(
+      "The token expired",
+    );
   });
 });

@@ -1,11 +1,12 @@
-// `npm start`'s script, run as a user would: banner, working curl, clean stop, one-line errors.
+// The emulator command (`npm start`, and uipath-identity-emulator in the package: the same
+// program), run as a user would: banner, working curl, clean stop, its flags, one-line errors.
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+import { emulatorPerTest } from "./support.js";
 import { BUILT_IN_GROUPS } from "../fixtures/walkthrough.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -19,10 +20,10 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function launch(env: Record<string, string>): Started {
+function launch(env: Record<string, string>, args: string[] = []): Started {
   // The same program as `npm start`, without npm or tsx's own wrapper process in between, so
   // signals reach it directly and a kill leaves no orphan behind.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/emulator/start.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/emulator/start.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -42,16 +43,14 @@ async function waitFor(started: Started, text: string): Promise<void> {
   }
 }
 
+const start = emulatorPerTest();
 let running: Started | undefined;
-let blocker: EmulatorHandle | undefined;
 afterEach(async () => {
   if (running && running.child.exitCode === null) {
     running.child.kill("SIGKILL");
     await running.exited;
   }
   running = undefined;
-  await blocker?.close();
-  blocker = undefined;
 });
 
 describe("npm start", () => {
@@ -120,8 +119,43 @@ describe("npm start", () => {
     expect(await running.exited).toBe(0);
   });
 
+  it("takes its settings as flags: seed, rate limits, faults, response validation", async () => {
+    running = launch({}, [
+      "--port",
+      "0",
+      "--seed",
+      "empty",
+      "--rate-limit",
+      "off",
+      "--faults",
+      "1",
+      "--fault-kinds",
+      "503",
+      "--validate-responses",
+    ]);
+    await waitFor(running, "Press Ctrl-C to stop.");
+    const banner = running.stdout();
+    expect(banner).toMatch(/^ {2}Rate limits {5}off$/m);
+    expect(banner).toMatch(/^ {2}Faults {10}100% of API requests get one of 503 \(seed 1\)$/m);
+    expect(banner).toMatch(/^ {2}Validation {6}responses that break the contract are reported here$/m);
+    const base = /Base URL\s+(\S+)/.exec(banner)![1]!;
+    const tokenLine = banner
+      .split("\n")
+      .find((l) => l.trim().startsWith("TOKEN=$(curl"))!
+      .trim();
+    // The token endpoint is not faulted; every API call is.
+    const status = await run("bash", [
+      "-c",
+      `${tokenLine}\ncurl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" '${base}/api/Group/3fa85f64-5717-4562-b3fc-2c963f66afa6'`,
+    ]);
+    expect(status.stdout).toBe("503");
+    running.child.kill("SIGINT");
+    expect(await running.exited).toBe(0);
+    expect(running.stderr()).toBe("");
+  });
+
   it("says in one line that the port is taken, and exits 1", async () => {
-    blocker = await startEmulator({ port: 0 });
+    const blocker = await start();
     running = launch({ PORT: String(blocker.port) });
     expect(await running.exited).toBe(1);
     expect(running.stderr().trim()).toBe(`emulator: Port ${blocker.port} on 127.0.0.1 is already in use`);

@@ -1,6 +1,6 @@
 // The directory lookups over raw HTTP (prefix search with its filters, bulk name resolution), and
 // membership kept consistent across every view: user side, group side, robot accounts.
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle, SeedData } from "../../src/emulator/index.js";
 import { loadBundledDocument } from "../../src/emulator/document.js";
 import {
@@ -20,8 +20,7 @@ import {
   PREFECTS,
   ROBY,
   RON,
-  start,
-  stop,
+  emulatorPerTest,
   UIPATH_ADMINS,
   UNKNOWN_ID,
 } from "./support.js";
@@ -30,6 +29,7 @@ const doc = loadBundledDocument() as any;
 const HEDWIG = "e5c9a3b1-4d8f-4a02-9b36-9c7e2f5a0a34";
 const NEW_GROUP = "aa6f2c1e-0d3b-4a59-8e27-1c4b5d6e7f80";
 
+const start = emulatorPerTest();
 let emulator: EmulatorHandle;
 let base: string;
 let token: string;
@@ -48,7 +48,6 @@ beforeEach(async () => {
   base = emulator.baseUrl();
   token = allScopes(emulator);
 });
-afterEach(() => stop(emulator));
 
 describe("directory search", () => {
   it("answers the contract's example for 'her' among local users and groups", async () => {
@@ -150,17 +149,13 @@ describe("directory search", () => {
       ],
     };
     const other = await start({ seed });
-    try {
-      const t = allScopes(other);
-      const get = async (q: string) =>
-        (await call(other.baseUrl(), "GET", `/api/Directory/Search/${ORG_ID}?startsWith=r&${q}`, { token: t })).json;
-      expect((await get("sourceFilter=localUsers")).map((r: { identifier: string }) => r.identifier)).toEqual([RON]);
-      expect(await get("sourceFilter=directoryUsers")).toEqual([
-        expect.objectContaining({ identifier: HARRY, source: "ministry.example", objectType: "DirectoryUser" }),
-      ]);
-    } finally {
-      await stop(other);
-    }
+    const t = allScopes(other);
+    const get = async (q: string) =>
+      (await call(other.baseUrl(), "GET", `/api/Directory/Search/${ORG_ID}?startsWith=r&${q}`, { token: t })).json;
+    expect((await get("sourceFilter=localUsers")).map((r: { identifier: string }) => r.identifier)).toEqual([RON]);
+    expect(await get("sourceFilter=directoryUsers")).toEqual([
+      expect.objectContaining({ identifier: HARRY, source: "ministry.example", objectType: "DirectoryUser" }),
+    ]);
   });
 
   it("refuses a missing prefix and values outside the contract's lists with 400", async () => {

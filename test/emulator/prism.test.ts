@@ -17,11 +17,11 @@ import {
   PREFECTS,
   ROBY,
   RON,
-  start,
-  stop,
+  emulatorPerFile,
   UNKNOWN_ID,
 } from "./support.js";
 
+const start = emulatorPerFile();
 let emulator: EmulatorHandle;
 let prism: PrismServer;
 let token: string;
@@ -30,10 +30,9 @@ beforeAll(async () => {
   emulator = await start();
   token = allScopes(emulator);
   prism = await startPrism({ mode: "proxy", upstream: emulator.baseUrl() });
-}, 60_000);
+});
 afterAll(async () => {
   await prism?.close();
-  await stop(emulator);
 });
 
 const NEW_GROUP = "7c2e4a6b-8d0f-4e21-9b43-5a6c7d8e9f10";
@@ -185,5 +184,5 @@ describe("through a Prism validating proxy", () => {
       await checker.close();
       await new Promise<void>((resolve) => broken.close(() => resolve()));
     }
-  }, 60_000);
+  });
 });

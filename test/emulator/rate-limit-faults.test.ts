@@ -1,21 +1,17 @@
 // Per-organization budgets per method class with Retry-After, and seeded fault injection.
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { request } from "node:http";
-import type { EmulatorHandle, FaultKind } from "../../src/emulator/index.js";
-import { allScopes, call, ORG_ID, ROBY, start, stop } from "./support.js";
+import type { FaultKind } from "../../src/emulator/index.js";
+import { allScopes, call, emulatorPerTest, ORG_ID, ROBY } from "./support.js";
 
-let emulator: EmulatorHandle | undefined;
-afterEach(async () => {
-  await stop(emulator);
-  emulator = undefined;
-});
+const start = emulatorPerTest();
 
 const budgets = { GET: 3, POST: 100, PUT: 2, PATCH: 2, DELETE: 2 };
 
 describe("rate limits", () => {
   it("answers past the budget with 429 and Retry-After, per method class, until the window ends", async () => {
     let clock = Date.parse("2024-05-01T12:00:00Z");
-    emulator = await start({ rateLimit: { windowMs: 10_000, budgets }, now: () => clock });
+    const emulator = await start({ rateLimit: { windowMs: 10_000, budgets }, now: () => clock });
     const base = emulator.baseUrl();
     const token = allScopes(emulator);
     const get = () => call(base, "GET", `/api/Group/${ORG_ID}`, { token });
@@ -37,7 +33,7 @@ describe("rate limits", () => {
 
   it("counts each organization separately", async () => {
     const clock = Date.parse("2024-05-01T12:00:00Z");
-    emulator = await start({
+    const emulator = await start({
       rateLimit: { windowMs: 10_000, budgets },
       now: () => clock,
       organizations: [
@@ -55,9 +51,9 @@ describe("rate limits", () => {
   });
 
   it("recovers in real time once Retry-After has passed", async () => {
-    emulator = await start({ rateLimit: { windowMs: 1_000, budgets: { ...budgets, GET: 1 } } });
+    const emulator = await start({ rateLimit: { windowMs: 1_000, budgets: { ...budgets, GET: 1 } } });
     const token = allScopes(emulator);
-    const get = () => call(emulator!.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token });
+    const get = () => call(emulator.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token });
     expect((await get()).status).toBe(200);
     const limited = await get();
     expect(limited.status).toBe(429);
@@ -68,7 +64,7 @@ describe("rate limits", () => {
   });
 
   it("uses Automation Cloud's documented budgets by default", async () => {
-    emulator = await start({ rateLimit: undefined, now: () => 0 });
+    const emulator = await start({ rateLimit: undefined, now: () => 0 });
     const token = allScopes(emulator);
     let status = 0;
     let count = 0;
@@ -100,12 +96,11 @@ describe("fault injection", () => {
     const token = allScopes(e);
     const out: Array<number | "dropped"> = [];
     for (let i = 0; i < 40; i++) out.push(await probe(`${e.baseUrl()}/api/RobotAccount/${ORG_ID}/${ROBY}`, token));
-    await stop(e);
     return out;
   }
 
   it("is off by default", async () => {
-    emulator = await start();
+    const emulator = await start();
     const token = allScopes(emulator);
     for (let i = 0; i < 20; i++) expect(await probe(`${emulator.baseUrl()}/api/Group/${ORG_ID}`, token)).toBe(200);
   });
@@ -118,20 +113,19 @@ describe("fault injection", () => {
   });
 
   it("answers injected 429 and 503 with Retry-After and problem bodies", async () => {
-    emulator = await start({ faults: { seed: 1, rate: 1, kinds: ["503"] } });
+    const emulator = await start({ faults: { seed: 1, rate: 1, kinds: ["503"] } });
     const res = await call(emulator.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token: allScopes(emulator) });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(res.json).toMatchObject({ status: 503, title: "Service Unavailable" });
     const e429 = await start({ faults: { seed: 1, rate: 1, kinds: ["429"] } });
     const limited = await call(e429.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token: allScopes(e429) });
-    await stop(e429);
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("1");
   });
 
   it("delays then answers normally", async () => {
-    emulator = await start({ faults: { seed: 1, rate: 1, kinds: ["delay"], delayMs: 20 } });
+    const emulator = await start({ faults: { seed: 1, rate: 1, kinds: ["delay"], delayMs: 20 } });
     const res = await call(emulator.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { token: allScopes(emulator) });
     expect(res.status).toBe(200);
   });

@@ -1,5 +1,5 @@
 // Every operation of the contract answers under each URL layout the document's servers declare.
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle } from "../../src/emulator/index.js";
 import { indexOperations, loadBundledDocument } from "../../src/emulator/document.js";
 import {
@@ -14,9 +14,8 @@ import {
   requestToken,
   ROBY,
   RON,
-  start,
-  stop,
   DEMO_CLIENT,
+  emulatorPerTest,
   UNKNOWN_ID,
 } from "./support.js";
 
@@ -152,11 +151,7 @@ const SCENARIO: Array<{ operationId: string; method: string; path: string; body?
   },
 ];
 
-let emulator: EmulatorHandle | undefined;
-afterEach(async () => {
-  await stop(emulator);
-  emulator = undefined;
-});
+const start = emulatorPerTest();
 
 describe("routes", () => {
   it("the scenario covers every operation in the document", () => {
@@ -172,7 +167,7 @@ describe("routes", () => {
     ["standalone /identity", (e: EmulatorHandle) => `${e.url}/identity`],
   ])("layout %s", (_name, baseOf) => {
     it("issues a token and answers every operation", async () => {
-      emulator = await start();
+      const emulator = await start();
       const base = baseOf(emulator);
       const grant = await requestToken(`${base}/connect/token`, {
         grant_type: "client_credentials",
@@ -190,7 +185,7 @@ describe("routes", () => {
   });
 
   it("gives each organization its own partition id and data", async () => {
-    emulator = await start({
+    const emulator = await start({
       organizations: [
         { name: "hogwarts", partitionGlobalId: ORG_ID },
         { name: "durmstrang", partitionGlobalId: "8c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", seed: "empty" },
@@ -213,7 +208,7 @@ describe("routes", () => {
   });
 
   it("answers unknown paths with 404 and wrong methods with 405 and Allow", async () => {
-    emulator = await start();
+    const emulator = await start();
     const base = emulator.baseUrl();
     const token = allScopes(emulator);
     const unknown = await call(base, "GET", "/api/Setting", { token });
@@ -234,14 +229,14 @@ describe("routes", () => {
   });
 
   it("matches route literals without regard to case, as ASP.NET does", async () => {
-    emulator = await start();
+    const emulator = await start();
     const res = await call(emulator.baseUrl(), "GET", `/API/group/${ORG_ID}/${GRYFFINDORS}/members`, { token: allScopes(emulator) });
     expect(res.status).toBe(200);
     expect(res.json.totalCount).toBe(7);
   });
 
   it("serves the bundled document, a docs page and a landing page", async () => {
-    emulator = await start();
+    const emulator = await start();
     const doc = await call(emulator.url, "GET", "/openapi.json");
     expect(doc.status).toBe(200);
     expect(doc.json).toEqual(loadBundledDocument());
@@ -256,7 +251,7 @@ describe("routes", () => {
   });
 
   it("keeps a caller's x-request-id", async () => {
-    emulator = await start();
+    const emulator = await start();
     const res = await call(emulator.baseUrl(), "GET", `/api/Group/${ORG_ID}`, { headers: { "x-request-id": "abc-123" } });
     expect(res.headers.get("x-request-id")).toBe("abc-123");
   });

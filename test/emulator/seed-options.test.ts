@@ -1,16 +1,12 @@
 // Seeds and options: what the emulator starts with, and how it refuses bad configuration.
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, type EmulatorHandle, type SeedData } from "../../src/emulator/index.js";
-import { BUILT_IN_GROUPS, GRYFFINDORS, HARRY, HERMIONE, ORG_ID, RON, start, stop } from "./support.js";
+import type { SeedData } from "../../src/emulator/index.js";
+import { BUILT_IN_GROUPS, emulatorPerTest, GRYFFINDORS, HARRY, HERMIONE, ORG_ID, RON } from "./support.js";
 
-let emulator: EmulatorHandle | undefined;
-afterEach(async () => {
-  await stop(emulator);
-  emulator = undefined;
-});
+const start = emulatorPerTest();
 
 const small: SeedData = {
   users: [{ objectType: "DirectoryUser", identifier: RON, name: "Ron" }],
@@ -20,7 +16,7 @@ const small: SeedData = {
 
 describe("seeds", () => {
   it("starts with the walkthrough data by default", async () => {
-    emulator = await start();
+    const emulator = await start();
     const s = emulator.state();
     expect(s.organization).toEqual({ name: "hogwarts", partitionGlobalId: ORG_ID });
     expect(s.users.map((u) => u.displayName)).toEqual([
@@ -38,7 +34,7 @@ describe("seeds", () => {
   });
 
   it('"empty" keeps only the built-in groups', async () => {
-    emulator = await start({ seed: "empty" });
+    const emulator = await start({ seed: "empty" });
     const s = emulator.state();
     expect(s.groups.map((g) => [g.name, g.type])).toEqual(BUILT_IN_GROUPS.map((name) => [name, 0]));
     // The demo's administrators (Albus) are not carried over.
@@ -48,8 +44,8 @@ describe("seeds", () => {
   });
 
   it("takes a seed object or a JSON file, filling in defaults", async () => {
-    emulator = await start({ seed: small, now: () => Date.parse("2024-01-02T03:04:05Z") });
-    expect(emulator.state().robotAccounts).toEqual([
+    const fromObject = await start({ seed: small, now: () => Date.parse("2024-01-02T03:04:05Z") });
+    expect(fromObject.state().robotAccounts).toEqual([
       {
         id: "c3a7e1f9-2b6d-4e80-9f14-7a5c0d3e8812",
         name: "Roby",
@@ -59,11 +55,10 @@ describe("seeds", () => {
         groupIds: [GRYFFINDORS],
       },
     ]);
-    await stop(emulator);
     const file = join(mkdtempSync(join(tmpdir(), "seed-")), "seed.json");
     writeFileSync(file, JSON.stringify(small));
-    emulator = await start({ seed: file });
-    expect(emulator.state().groups.map((g) => g.name)).toEqual(["Gryffindors"]);
+    const fromFile = await start({ seed: file });
+    expect(fromFile.state().groups.map((g) => g.name)).toEqual(["Gryffindors"]);
   });
 
   it("maps a seeded user's directory entry and optional user fields onto a user", async () => {
@@ -95,7 +90,7 @@ describe("seeds", () => {
         { objectType: "DirectoryUser", identifier: HERMIONE.toUpperCase() },
       ],
     };
-    emulator = await start({ seed, now: () => Date.parse("2024-01-02T03:04:05Z") });
+    const emulator = await start({ seed, now: () => Date.parse("2024-01-02T03:04:05Z") });
     const [ron, harry, hermione] = emulator.state().users;
     expect(ron).toMatchObject({
       id: RON,
@@ -199,21 +194,21 @@ describe("seeds", () => {
     [{ groups: [{ id: GRYFFINDORS, name: "G", type: 7 }] }, "/groups/0/type"],
     [{ robots: [] }, "(root) must NOT have additional properties"],
   ])("refuses a bad seed %j with a clear message", async (seed, message) => {
-    await expect(startEmulator({ seed: seed as SeedData })).rejects.toThrow(message);
+    await expect(start({ seed: seed as SeedData })).rejects.toThrow(message);
   });
 
   it("names a seed file that is not JSON", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "seed-")), "seed.json");
     writeFileSync(file, "{ nope");
-    await expect(startEmulator({ seed: file })).rejects.toThrow(`Seed file ${file} is not valid JSON`);
+    await expect(start({ seed: file })).rejects.toThrow(`Seed file ${file} is not valid JSON`);
   });
 });
 
 describe("options and handle", () => {
   it("refuses an organization configured twice and an unreadable docs page", async () => {
     const org = { name: "hogwarts", partitionGlobalId: ORG_ID };
-    await expect(startEmulator({ organizations: [org, org] })).rejects.toThrow("Organization 'hogwarts' is configured twice");
-    await expect(startEmulator({ docsHtmlPath: "/nonexistent/index.html" })).rejects.toThrow(
+    await expect(start({ organizations: [org, org] })).rejects.toThrow("Organization 'hogwarts' is configured twice");
+    await expect(start({ docsHtmlPath: "/nonexistent/index.html" })).rejects.toThrow(
       "Cannot read the docs page /nonexistent/index.html: ENOENT",
     );
   });
@@ -221,21 +216,21 @@ describe("options and handle", () => {
   it("serves a given docs page at /docs", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "docs-")), "index.html");
     writeFileSync(file, "<html><body>Rendered reference</body></html>");
-    emulator = await start({ docsHtmlPath: file });
+    const emulator = await start({ docsHtmlPath: file });
     expect(await (await fetch(`${emulator.url}/docs`)).text()).toContain("Rendered reference");
   });
 
   it("names unknown organizations, and closes more than once without harm", async () => {
-    emulator = await start();
-    expect(() => emulator!.state("nowhere")).toThrow("Unknown organization 'nowhere'");
-    expect(() => emulator!.baseUrl("nowhere")).toThrow("Unknown organization 'nowhere'");
+    const emulator = await start();
+    expect(() => emulator.state("nowhere")).toThrow("Unknown organization 'nowhere'");
+    expect(() => emulator.baseUrl("nowhere")).toThrow("Unknown organization 'nowhere'");
     expect(emulator.baseUrl()).toBe(`${emulator.url}/hogwarts/identity_`);
     await emulator.close();
     await emulator.close();
   });
 
   it("never shows client secrets in the handle", async () => {
-    emulator = await start({ clients: [{ clientId: "c", clientSecret: "very-secret-value", scopes: ["PM.Group"] }] });
+    const emulator = await start({ clients: [{ clientId: "c", clientSecret: "very-secret-value", scopes: ["PM.Group"] }] });
     expect(JSON.stringify(emulator)).not.toContain("very-secret-value");
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- what String() shows of the handle is the point.
     expect(String(emulator)).not.toContain("very-secret-value");

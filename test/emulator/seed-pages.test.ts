@@ -1,10 +1,10 @@
 // The curl calls of UiPath's documentation pages (placeholder ids swapped for GUIDs), sent as
 // plain HTTP, get the responses the pages show.
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { readFileSync } from "node:fs";
-import type { EmulatorHandle, SeedData } from "../../src/emulator/index.js";
+import type { SeedData } from "../../src/emulator/index.js";
 import { SEED_PAYLOADS, withGuids } from "../fixtures/seed-payloads.js";
-import { allScopes, call, GRYFFINDORS, ORG_ID, ROBY, start, stop } from "./support.js";
+import { allScopes, call, emulatorPerTest, GRYFFINDORS, ORG_ID, ROBY } from "./support.js";
 
 const demo = JSON.parse(readFileSync(new URL("../../src/emulator/demo-seed.json", import.meta.url), "utf8")) as SeedData;
 
@@ -40,15 +40,11 @@ function payload(page: string, part: string): { text: string; value: Record<stri
 
 const byIdentifier = (members: Array<{ identifier: string }>) => [...members].sort((a, b) => a.identifier.localeCompare(b.identifier));
 
-let emulator: EmulatorHandle | undefined;
-afterEach(async () => {
-  await stop(emulator);
-  emulator = undefined;
-});
+const start = emulatorPerTest();
 
 describe("seed pages", () => {
   it("Create a New Local Group: 201 with the page's group and members", async () => {
-    emulator = await start({ seed: beforeWalkthrough });
+    const emulator = await start({ seed: beforeWalkthrough });
     const request = payload("Create a New Local Group", "request").value;
     const res = await call(emulator.baseUrl(), "POST", "/api/Group", { token: allScopes(emulator), body: request });
     expect(res.status).toBe(201);
@@ -61,7 +57,7 @@ describe("seed pages", () => {
   });
 
   it("Create a New Robot Account (curl example): 201 with the page's account", async () => {
-    emulator = await start({ seed: afterGroupPage });
+    const emulator = await start({ seed: afterGroupPage });
     const res = await call(emulator.baseUrl(), "POST", "/api/RobotAccount", {
       token: allScopes(emulator),
       body: payload("Create a New Robot Account (curl example)", "request").value,
@@ -73,7 +69,7 @@ describe("seed pages", () => {
   });
 
   it("Update Robot Account on the standalone /identity layout: 200 with both groups", async () => {
-    emulator = await start();
+    const emulator = await start();
     const res = await call(`${emulator.url}/identity`, "PUT", `/api/RobotAccount/${ROBY}`, {
       token: allScopes(emulator),
       body: payload("Update Robot Account", "request").value,
@@ -84,7 +80,7 @@ describe("seed pages", () => {
   });
 
   it("the pages' short placeholder ids are refused with 400, as by the live service", async () => {
-    emulator = await start({ seed: beforeWalkthrough });
+    const emulator = await start({ seed: beforeWalkthrough });
     const raw = JSON.parse(payload("Create a New Local Group", "request").text) as unknown;
     const res = await call(emulator.baseUrl(), "POST", "/api/Group", { token: allScopes(emulator), body: raw });
     expect(res.status).toBe(400);

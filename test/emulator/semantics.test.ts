@@ -1,6 +1,6 @@
 // The service's rules as the emulator keeps them: built-in groups, membership both ways, bulk
 // deletes, duplicates, paging, search and sort.
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle } from "../../src/emulator/index.js";
 import {
   ADMINISTRATORS,
@@ -19,12 +19,12 @@ import {
   ORG_ID,
   ROBY,
   RON,
-  start,
-  stop,
+  emulatorPerTest,
   UIPATH_ADMINS,
   UNKNOWN_ID,
 } from "./support.js";
 
+const start = emulatorPerTest();
 let emulator: EmulatorHandle;
 let base: string;
 let token: string;
@@ -35,7 +35,6 @@ beforeEach(async () => {
   base = emulator.baseUrl();
   token = allScopes(emulator);
 });
-afterEach(() => stop(emulator));
 
 describe("groups", () => {
   it("lists built-in and local groups without members", async () => {

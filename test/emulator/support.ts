@@ -1,6 +1,8 @@
-// Shared helpers for the emulator's tests: start one with response validation on, and speak raw HTTP to it.
-import { expect } from "@jest/globals";
-import { DEMO_CLIENT, PM_SCOPES, startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../src/emulator/index.js";
+// Shared helpers for the emulator's tests: emulators per test or per file (response validation on),
+// and raw HTTP to them.
+import { DEMO_CLIENT, PM_SCOPES, type EmulatorHandle } from "../../src/emulator/index.js";
+
+export { emulatorPerFile, emulatorPerTest } from "../helpers/emulator.js";
 
 export {
   ADMINISTRATORS,
@@ -27,18 +29,6 @@ export {
 } from "../fixtures/walkthrough.js";
 
 export { DEMO_CLIENT, PM_SCOPES };
-
-/** Starts an emulator that records every response breaking the document; rate limits off unless asked. */
-export function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  return startEmulator({ validateResponses: true, rateLimit: false, ...options });
-}
-
-/** Closes the emulator after checking that no response broke the document. */
-export async function stop(emulator: EmulatorHandle | undefined, { allowViolations = false } = {}): Promise<void> {
-  if (!emulator) return;
-  await emulator.close();
-  if (!allowViolations) expect(emulator.violations).toEqual([]);
-}
 
 export interface RawResponse {
   status: number;

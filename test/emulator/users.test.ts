@@ -1,7 +1,7 @@
 // Users over raw HTTP: the service's rules as the emulator keeps them (identity results, uniqueness,
 // all-or-nothing bulk create, invitations that fail one by one, partial updates), and the answers'
 // shapes for 400, 401, 403, 404 and 409.
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { beforeEach, describe, expect, it } from "@jest/globals";
 import type { EmulatorHandle, SeedData } from "../../src/emulator/index.js";
 import { loadBundledDocument } from "../../src/emulator/document.js";
 import {
@@ -21,8 +21,7 @@ import {
   PREFECTS,
   ROBY,
   RON,
-  start,
-  stop,
+  emulatorPerTest,
   UNKNOWN_ID,
 } from "./support.js";
 
@@ -32,6 +31,7 @@ const SUCCEEDED = { succeeded: true, errors: [] };
 const INVITE_URL = `https://cloud.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID}&emailForUserinvite=x&organizationName=hogwarts&language=en`;
 const doc = loadBundledDocument() as any;
 
+const start = emulatorPerTest();
 let emulator: EmulatorHandle;
 let base: string;
 let token: string;
@@ -58,7 +58,6 @@ beforeEach(async () => {
   base = emulator.baseUrl();
   token = allScopes(emulator);
 });
-afterEach(() => stop(emulator));
 
 describe("reading users", () => {
   it("gets Ron exactly as the contract's example shows him", async () => {
@@ -148,22 +147,18 @@ describe("reading users", () => {
       })),
     };
     const big = await start({ seed });
-    try {
-      const bigToken = allScopes(big);
-      const seen: string[] = [];
-      let requests = 0;
-      for (let skip = 0; ; skip += 1000) {
-        const res = await call(big.baseUrl(), "GET", `/api/User/users/${ORG_ID}?top=1000&skip=${skip}&sortBy=Id`, { token: bigToken });
-        requests++;
-        expect(res.json.totalCount).toBe(2500);
-        seen.push(...res.json.results.map((u: { id: string }) => u.id));
-        if (res.json.results.length < 1000) break;
-      }
-      expect(requests).toBe(3);
-      expect(seen).toEqual([...ids].sort());
-    } finally {
-      await stop(big);
+    const bigToken = allScopes(big);
+    const seen: string[] = [];
+    let requests = 0;
+    for (let skip = 0; ; skip += 1000) {
+      const res = await call(big.baseUrl(), "GET", `/api/User/users/${ORG_ID}?top=1000&skip=${skip}&sortBy=Id`, { token: bigToken });
+      requests++;
+      expect(res.json.totalCount).toBe(2500);
+      seen.push(...res.json.results.map((u: { id: string }) => u.id));
+      if (res.json.results.length < 1000) break;
     }
+    expect(requests).toBe(3);
+    expect(seen).toEqual([...ids].sort());
   });
 });
 

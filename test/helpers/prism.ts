@@ -14,6 +14,7 @@ export interface PrismOptions {
   document?: string;
   /** Turn violations into error responses (`--errors`); on by default. */
   errors?: boolean;
+  /** How long Prism may take to start before the test fails with its output; generous, as a busy machine is slow. */
   startupTimeoutMs?: number;
 }
 
@@ -52,8 +53,8 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => fail(new Error(`Prism did not start within ${options.startupTimeoutMs ?? 30000} ms:\n${output}`)),
-      options.startupTimeoutMs ?? 30000,
+      () => fail(new Error(`Prism did not start within ${options.startupTimeoutMs ?? 300_000} ms:\n${output}`)),
+      options.startupTimeoutMs ?? 300_000,
     );
     const onData = (d: Buffer) => {
       output += d.toString();

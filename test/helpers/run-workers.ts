@@ -57,7 +57,7 @@ function startWorker(config: WorkerConfig, exitWithinMs: number): Running {
 }
 
 /** Runs one worker per config, started together once all are ready. */
-export async function runWorkers(configs: WorkerConfig[], exitWithinMs = 5_000): Promise<WorkersRun> {
+export async function runWorkers(configs: WorkerConfig[], exitWithinMs = 60_000): Promise<WorkersRun> {
   const workers = configs.map((c) => startWorker(c, exitWithinMs));
   try {
     await Promise.all(workers.map((w) => w.ready));

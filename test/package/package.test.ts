@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,12 +14,14 @@ const work = mkdtempSync(join(tmpdir(), "identity-package-"));
 const consumer = join(work, "consumer");
 let tarball = "";
 let packedFiles: string[] = [];
+let packedSize = 0;
 
 beforeAll(async () => {
   // `npm pack` runs the prepare build, exactly as `npm publish` would.
   const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, maxBuffer: 10 << 20 });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
   tarball = join(work, packed!.filename);
+  packedSize = packed!.size;
   packedFiles = packed!.files.map((f) => f.path).sort();
 
   cpSync(join(import.meta.dirname, "consumer"), consumer, { recursive: true });
@@ -29,7 +31,7 @@ beforeAll(async () => {
     cwd: consumer,
     maxBuffer: 10 << 20,
   });
-}, 180000);
+});
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -96,6 +98,51 @@ describe("the packed npm package", () => {
     expect((bad as { stderr: string }).stderr).toContain('bad.yaml:3:5: unknown key "colour"');
   });
 
+  it("installs the uipath-identity-emulator command: it starts, answers curl, serves the docs and stops on Ctrl-C", async () => {
+    // As a shell runs it: the installed bin's shebang, no npx in between, so SIGINT reaches it as Ctrl-C does.
+    const child = spawn(join(consumer, "node_modules/.bin/uipath-identity-emulator"), ["--port", "0"], {
+      cwd: consumer,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    try {
+      await new Promise<void>((ready, failed) => {
+        child.stdout.on("data", (d: Buffer) => {
+          stdout += d.toString();
+          if (stdout.includes("Press Ctrl-C to stop.")) ready();
+        });
+        void exited.then(() => failed(new Error(`the emulator exited early: ${stderr}`)));
+      });
+      const lines = stdout.split("\n").map((l) => l.trim());
+      const tokenLine = lines.find((l) => l.startsWith("TOKEN=$(curl"))!;
+      const listGroups = lines.find((l) => l.startsWith("curl ") && l.includes("/api/Group/"))!;
+      const groups = JSON.parse((await run("bash", ["-c", `${tokenLine}\n${listGroups}`])).stdout) as Array<{ name: string }>;
+      expect(groups.map((g) => g.name)).toContain("Gryffindors");
+      // The rendered reference ships in the package, so /docs is the real page, not the pointer to /openapi.json.
+      const docsUrl = /API docs\s+(\S+)/.exec(stdout)![1]!;
+      const docs = await (await fetch(docsUrl)).text();
+      expect(docs).toContain("<title>UiPath Identity API");
+      expect(docs).not.toContain("not built yet");
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(stdout).toContain("Stopping (SIGINT).");
+      expect(stderr).toBe("");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
+  it("stays small (the rendered docs are most of it) and ships no compiled module whose source is gone", () => {
+    expect(packedSize).toBeLessThan(1.5 * 1024 * 1024);
+    const orphans = packedFiles.filter(
+      (f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(root, "src", f.slice(5).replace(/\.js$/, ".ts"))),
+    );
+    expect(orphans).toEqual([]);
+  });
+
   it("ships the JSON Schemas of the identity file (for editors) and of the plan (for policy checks), by their export names", async () => {
     for (const [name, title] of [
       ["identity-file.schema.json", "uipath-identity file"],
@@ -105,7 +152,14 @@ describe("the packed npm package", () => {
       expect((JSON.parse(readFileSync(stdout.trim(), "utf8")) as { title: string }).title).toBe(title);
     }
     expect(packedFiles).toEqual(
-      expect.arrayContaining(["bin/uipath-identity.js", "dist/cli/main.js", "schema/identity-file.schema.json", "schema/plan.schema.json"]),
+      expect.arrayContaining([
+        "bin/uipath-identity.js",
+        "bin/uipath-identity-emulator.js",
+        "dist/cli/main.js",
+        "dist/docs/index.html",
+        "schema/identity-file.schema.json",
+        "schema/plan.schema.json",
+      ]),
     );
   });
 

@@ -1,23 +1,24 @@
 // Property: whatever request arrives (any method, path, query, headers and body), the emulator
 // answers it with a status below 500, within the contract, and stays up. Requests go out through node:http so paths
 // reach the server exactly as written, without a URL parser tidying them first.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { request } from "node:http";
-import { startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+import type { EmulatorHandle } from "../../src/emulator/index.js";
+import { emulatorPerFile } from "../helpers/emulator.js";
 import { ORG_ID } from "./support/ids.js";
 
+const start = emulatorPerFile();
 let emulator: EmulatorHandle;
 let token: string;
 let port: number;
 
 beforeAll(async () => {
   // Every answer is also checked against the contract (violations are asserted at the end).
-  emulator = await startEmulator({ seed: "demo", rateLimit: false, validateResponses: true });
+  emulator = await start();
   token = emulator.issueToken({ scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"] });
   port = emulator.port;
 });
-afterAll(() => emulator.close());
 
 interface Sent {
   method: string;

@@ -1,8 +1,8 @@
 // Property: whatever string a caller passes as an id or a name, the client either sends a request
 // the contract accepts or throws a clear IdentityInputError before anything is sent.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+import { DEMO_CLIENT } from "../../src/emulator/index.js";
 import {
   createIdentityClient,
   IdentityApiError,
@@ -10,15 +10,17 @@ import {
   IdentityLookupError,
   type IdentityClient,
 } from "../../src/client/index.js";
+import { emulatorPerFile } from "../helpers/emulator.js";
 import { ORG_ID } from "./support/ids.js";
 
 const RUNS = 1000;
-let emulator: EmulatorHandle;
+// Every answer is checked against the contract when the file ends.
+const start = emulatorPerFile();
 let client: IdentityClient;
 let sent = 0;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seed: "demo", rateLimit: false, validateResponses: true });
+  const emulator = await start();
   client = createIdentityClient({
     baseUrl: emulator.baseUrl(),
     partitionGlobalId: ORG_ID,
@@ -33,10 +35,6 @@ beforeAll(async () => {
       if (!e.url.endsWith("/connect/token")) sent++;
     },
   });
-});
-afterAll(async () => {
-  await emulator.close();
-  expect(emulator.violations).toEqual([]);
 });
 
 /** Strings of every sort, GUID-like ones (valid, cased, wrapped, truncated) among them. */

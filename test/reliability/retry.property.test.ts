@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { createIdentityClient, IdentityApiError } from "../../src/client/index.js";
-import { drop, reply, startScripted, type ScriptedServer } from "./support/http.js";
+import { drop, reply, startRunServer, type RunServer } from "./support/http.js";
 import { guid, ORG_ID } from "./support/ids.js";
 
 type Answer = "ok" | 400 | 404 | 429 | 500 | 502 | 503 | 504 | "drop";
@@ -23,11 +23,9 @@ const group = {
   members: [],
 };
 
-let server: ScriptedServer;
-let answers: Answer[] = [];
-
+let server: RunServer;
 beforeAll(async () => {
-  server = await startScripted(() => undefined);
+  server = await startRunServer();
 });
 afterAll(() => server.close());
 
@@ -56,10 +54,8 @@ describe("retry bounds", () => {
   it("never exceeds the attempts, and repeats only what is safe to repeat", async () => {
     await fc.assert(
       fc.asyncProperty(operation, fc.array(answer, { maxLength: 6 }), fc.integer({ min: 1, max: 5 }), async (op, script, maxAttempts) => {
-        answers = script;
-        server.arrivals.length = 0;
-        server.script((_, res) => {
-          const a = answers[server.arrivals.length - 1] ?? "ok";
+        const { token, arrivals } = server.run((_, res) => {
+          const a = script[arrivals.length - 1] ?? "ok";
           if (a === "drop") return drop(res);
           if (a === 429) return reply(res, 429, { title: "Too Many Requests" }, { "retry-after": "0" });
           if (a !== "ok") return reply(res, a, { title: `status ${a}` });
@@ -70,7 +66,7 @@ describe("retry bounds", () => {
         const client = createIdentityClient({
           baseUrl: `${server.origin}/hogwarts/identity_`,
           partitionGlobalId: ORG_ID,
-          credentials: { accessToken: "retry-property-token" },
+          credentials: { accessToken: token },
           rateLimit: false,
           retry: { maxAttempts, baseDelayMs: 0, maxDelayMs: 0 },
         });
@@ -88,8 +84,8 @@ describe("retry bounds", () => {
         } catch (e) {
           error = e;
         }
-        expect(server.arrivals.length).toBe(want.sends);
-        expect(server.arrivals.length).toBeLessThanOrEqual(maxAttempts);
+        expect(arrivals.length).toBe(want.sends);
+        expect(arrivals.length).toBeLessThanOrEqual(maxAttempts);
         if (want.ok) {
           expect(error).toBeUndefined();
         } else {

@@ -13,5 +13,5 @@ describe("npm run lint", () => {
     const [result] = await eslint.lintFiles([FIXTURE]);
     const rules = result!.messages.map((m) => `${m.line}:${m.ruleId ?? m.message}`);
     expect(rules).toEqual(["7:@typescript-eslint/no-floating-promises"]);
-  }, 120_000);
+  });
 });
