@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
 import { EMAILS } from "../fixtures/walkthrough.js";
 import { startGitHubStandIn, type GitHubStandIn } from "../helpers/github-standin.js";
-import { cli, emulatorEnv, ROOT, sandbox } from "./helpers.js";
+import { emulatorEnv, ROOT, runCli, sandbox } from "./helpers.js";
 
 const REPOSITORY = "hogwarts/identity";
 const TOKEN = "ghs_stand-in-token";
@@ -70,7 +70,7 @@ describe("github plan, on pull requests", () => {
     const pr = gh.pullRequest(7);
     pr.comments.push({ id: 1, body: "Looks good to me" });
     const file = write("identity.yaml", ravenclaws);
-    const first = await cli(["github", "plan", "-f", file], { env });
+    const first = await runCli(["github", "plan", "-f", file], { env });
     expect(first.stderr).toBe("Posted the plan on pull request #7.\n");
     expect(first.code).toBe(0);
     // The runner masks what a step announces; nothing else prints the secret.
@@ -86,7 +86,7 @@ describe("github plan, on pull requests", () => {
 
     // The next push changes the file: the same comment is updated, never a second one.
     writeFileSync(file, `${ravenclaws}  - name: Hufflepuffs\n`);
-    const second = await cli(["github", "plan", "-f", file], { env });
+    const second = await runCli(["github", "plan", "-f", file], { env });
     expect(second.code).toBe(0);
     expect(second.stderr).toBe("Updated the plan on pull request #7.\n");
     expect(pr.comments).toHaveLength(2);
@@ -100,12 +100,12 @@ describe("github plan, on pull requests", () => {
     const pr = gh.pullRequest(8);
     const before = JSON.stringify(e.state());
     const bad = write("bad.yaml", "groups:\n  - name: Gryffindors\n    members: [nobody@hogwarts.example]\n");
-    const failed = await cli(["github", "plan", "-f", bad], { env });
+    const failed = await runCli(["github", "plan", "-f", bad], { env });
     expect(failed.code).toBe(1);
     expect(pr.comments[0]!.body).toContain('no user or robot account is named "nobody@hogwarts.example"');
     expect(pr.comments[0]!.body).toContain("**Not planned:**");
     const emptyGryffindors = write("guard.yaml", "groups:\n  - name: Gryffindors\n    exclusive: true\n    members: [Roby]\n");
-    const refused = await cli(["github", "plan", "-f", emptyGryffindors], { env });
+    const refused = await runCli(["github", "plan", "-f", emptyGryffindors], { env });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("The guards refuse this plan");
     expect(pr.comments).toHaveLength(1);
@@ -118,12 +118,12 @@ describe("github plan, on pull requests", () => {
     const { gh, env, summary } = await runner(pullRequest(9, true));
     const { UIPATH_CLIENT_SECRET: _secret, ...forkEnv } = env;
     const good = write("identity.yaml", ravenclaws);
-    const ok = await cli(["github", "plan", "-f", good], { env: forkEnv });
+    const ok = await runCli(["github", "plan", "-f", good], { env: forkEnv });
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain("Not planned: this pull request comes from a fork, and GitHub gives a fork's workflow no secrets.");
     expect(summary()).toContain("The files were validated offline: no problems.");
     const bad = write("bad.yaml", "groups:\n  - name: Everyone\n    members: [ron@hogwarts.example]\n");
-    const failed = await cli(["github", "plan", "-f", bad], { env: forkEnv });
+    const failed = await runCli(["github", "plan", "-f", bad], { env: forkEnv });
     expect(failed.code).toBe(1);
     expect(summary()).toContain(`${bad}:2:5: "Everyone" cannot list members`);
     expect(gh.requests).toEqual([]);
@@ -134,14 +134,14 @@ describe("github apply, on pushes to the default branch", () => {
   it("applies with the guards on and reports the outcome in the job summary", async () => {
     const { e, env, summary } = await runner({ ref: "refs/heads/main" });
     const file = write("identity.yaml", ravenclaws);
-    const out = await cli(["github", "apply", "-f", file], { env });
+    const out = await runCli(["github", "apply", "-f", file], { env });
     expect(out.code).toBe(0);
     expect(out.stderr).toContain("Apply complete: 1 added, 0 changed, 0 removed");
     expect(summary()).toMatch(/### uipath-identity apply\n\n\*\*Plan: 1 to add[\s\S]*\*\*Applied\.\*\* Requests: /);
     expect(e.state().groups.map((g) => g.name)).toContain("Ravenclaws");
 
     const guarded = write("guard.yaml", "groups:\n  - name: Gryffindors\n    exclusive: true\n    members: [Roby]\n");
-    const refused = await cli(["github", "apply", "-f", guarded], { env });
+    const refused = await runCli(["github", "apply", "-f", guarded], { env });
     expect(refused.code).toBe(1);
     expect(summary()).toContain("**Refused by the guards**");
     expect(e.state().groups.find((g) => g.name === "Gryffindors")).toBeDefined();
@@ -155,7 +155,7 @@ describe("github drift, on a schedule", () => {
       "identity.yaml",
       `groups:\n  - name: Prefects\n    exclusive: true\n    members: [${EMAILS.hermione}, ${EMAILS.ron}]\n`,
     );
-    const clean = await cli(["github", "drift", "-f", file], { env });
+    const clean = await runCli(["github", "drift", "-f", file], { env });
     expect(clean.code).toBe(0);
     expect(clean.stderr).toBe("No drift: the organization matches the files.\n");
     expect(gh.issues).toEqual([]);
@@ -168,7 +168,7 @@ describe("github drift, on a schedule", () => {
     });
     const prefects = (await pm.groups.list()).find((g) => g.name === "Prefects")!;
     await pm.groups.addMembers(prefects.id, [(await pm.users.findByEmail(EMAILS.luna)).id]);
-    const found = await cli(["github", "drift", "-f", file], { env });
+    const found = await runCli(["github", "drift", "-f", file], { env });
     expect(found.code).toBe(0);
     expect(found.stderr).toBe("Drift found: opened issue #1.\n");
     expect(output()).toContain("changes=true");
@@ -179,14 +179,14 @@ describe("github drift, on a schedule", () => {
 
     // More drift: the same issue is updated.
     await pm.groups.addMembers(prefects.id, [(await pm.users.findByEmail(EMAILS.ginny)).id]);
-    const more = await cli(["github", "drift", "-f", file], { env });
+    const more = await runCli(["github", "drift", "-f", file], { env });
     expect(more.stderr).toBe("Drift found: updated issue #1.\n");
     expect(gh.issues).toHaveLength(1);
     expect(gh.issues[0]!.body).toContain(`-     ${EMAILS.ginny}`);
 
     // Applying the file undoes the drift: the issue is closed, with a comment.
-    expect((await cli(["apply", "-f", file, "--yes"], { env })).code).toBe(0);
-    const closed = await cli(["github", "drift", "-f", file], { env });
+    expect((await runCli(["apply", "-f", file, "--yes"], { env })).code).toBe(0);
+    const closed = await runCli(["github", "drift", "-f", file], { env });
     expect(closed.stderr).toBe("No drift: closed issue #1.\n");
     expect(gh.issues[0]).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(gh.issues[0]!.comments.at(-1)!.body).toContain("The organization matches the files again");

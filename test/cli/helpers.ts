@@ -23,7 +23,7 @@
 //     const { code, stdout, stderr } = await runCli(["groups", "list", "-o", "json"], { env });
 //   });
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -46,12 +46,21 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** A home of its own: XDG config and state folders that no other test sees, removed by cleanup(). */
+/**
+ * A home of its own: XDG config and state folders that no other test sees, removed by cleanup();
+ * file(text, ext) writes a file there (a fresh name each time) and returns its path.
+ */
 export function sandbox() {
   const home = mkdtempSync(join(tmpdir(), "uipath-identity-cli-"));
+  let files = 0;
   return {
     home,
     env: { HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_STATE_HOME: join(home, "state") },
+    file: (text: string, ext = "yaml") => {
+      const path = join(home, `file-${++files}.${ext}`);
+      writeFileSync(path, text);
+      return path;
+    },
     cleanup: () => rmSync(home, { recursive: true, force: true }),
   };
 }

@@ -10,7 +10,7 @@ import { emptyLiveState, type LiveState } from "../../src/cli/iac/live.js";
 import { minimumDuration, PLAN_FORMAT_VERSION, summarize, type PlanDocument } from "../../src/cli/iac/model.js";
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from "../../src/cli/iac/render-markdown.js";
 import { requestsByMethod } from "../../src/cli/iac/steps.js";
-import { cli, sandbox } from "./helpers.js";
+import { cli, runCli, sandbox } from "./helpers.js";
 
 const box = sandbox();
 afterAll(() => box.cleanup());
@@ -49,7 +49,7 @@ robotAccounts:
   - name: Roby
     groups: [Everyone]
 `);
-    const out = await cli(["validate", "-f", yaml], { env });
+    const out = await runCli(["validate", "-f", yaml], { env });
     expect(out.code).toBe(1);
     expect(out.stderr).toBe(
       "Error: The files have 4 problems; nothing was sent:\n" +
@@ -61,7 +61,7 @@ robotAccounts:
     const schema = write("groups:\n  - name: Prefects\n    members: [{ grup: Staff }]\n");
     const csv = write("email,nickname\nluna@hogwarts.example,Luna\n", "csv");
     const twice = write("groups:\n  - name: Prefects\n  - name: prefects\n");
-    const many = await cli(["validate", "-f", schema, csv, twice], { env });
+    const many = await runCli(["validate", "-f", schema, csv, twice], { env });
     expect(many.code).toBe(1);
     expect(many.stderr).toContain(`${schema}:3:15: groups.0.members.0 needs "group"\n`);
     expect(many.stderr).toContain(`${schema}:3:17: unknown key "grup" in groups.0.members.0 (allowed: group)`);

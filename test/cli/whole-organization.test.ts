@@ -2,36 +2,26 @@
 // default groups' members, directory groups and users in the file; the guards; the plan as data,
 // checked against the schema the package exports; Ctrl-C while waiting for the budget; a run
 // killed halfway; and one apply converging under injected faults.
-import { afterAll, afterEach, describe, expect, it } from "@jest/globals";
+import { afterAll, describe, expect, it } from "@jest/globals";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../src/emulator/index.js";
+import type { EmulatorHandle } from "../../src/emulator/index.js";
 import type { SeedData } from "../../src/emulator/seed.js";
+import { emulatorPerTest, type TestEmulatorOptions } from "../helpers/emulator.js";
 import { EMAILS } from "../fixtures/walkthrough.js";
-import { cli, emulatorEnv, ROOT, sandbox, startCli } from "./helpers.js";
+import { emulatorEnv, ROOT, runCli, sandbox, startCli } from "./helpers.js";
 
 const box = sandbox();
-let emulator: EmulatorHandle | undefined;
 afterAll(() => box.cleanup());
-afterEach(async () => {
-  await emulator?.close();
-  expect(emulator?.violations ?? []).toEqual([]);
-  emulator = undefined;
-});
+const emulator = emulatorPerTest();
+const file = box.file;
 
-async function start(options: EmulatorOptions = {}): Promise<{ e: EmulatorHandle; env: Record<string, string | undefined> }> {
-  emulator = await startEmulator({ seed: "demo", rateLimit: false, validateResponses: true, ...options });
-  return { e: emulator, env: { ...box.env, ...emulatorEnv(emulator) } };
-}
-
-let files = 0;
-function file(text: string, ext = "yaml"): string {
-  const path = join(box.home, `org-${++files}.${ext}`);
-  writeFileSync(path, text);
-  return path;
+async function start(options: TestEmulatorOptions = {}): Promise<{ e: EmulatorHandle; env: Record<string, string | undefined> }> {
+  const e = await emulator(options);
+  return { e, env: { ...box.env, ...emulatorEnv(e) } };
 }
 
 const MINERVA = "minerva.mcgonagall@hogwarts.example";
@@ -84,7 +74,7 @@ users:
   - email: argus.filch@hogwarts.example
     active: false
 `);
-    const plan = await cli(["plan", "-f", wanted], { env });
+    const plan = await runCli(["plan", "-f", wanted], { env });
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain(
@@ -101,7 +91,7 @@ users:
     expect(plan.stdout).toContain('  + user "argus.filch@hogwarts.example"\n      + active false\n');
     expect(plan.stdout).toContain("Plan: 3 to add, 2 to change, 0 to remove.");
 
-    const applied = await cli(["apply", "-f", wanted, "--yes"], { env });
+    const applied = await runCli(["apply", "-f", wanted, "--yes"], { env });
     expect(applied.stderr).toMatch(/Apply complete: 3 added, 2 changed, 0 removed/);
     expect(applied.code).toBe(0);
     expect(membersOf(e, "Administrators")).toEqual([EMAILS.albus, MINERVA, "group:UiPath-Admins"].sort());
@@ -110,7 +100,7 @@ users:
     expect(users.find((u) => u.email === MINERVA)).toMatchObject({ name: "Minerva", surname: "McGonagall", isActive: true });
     expect(users.find((u) => u.email === "argus.filch@hogwarts.example")).toMatchObject({ isActive: false });
 
-    const again = await cli(["plan", "-f", wanted, "--detailed-exitcode"], { env });
+    const again = await runCli(["plan", "-f", wanted, "--detailed-exitcode"], { env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("No changes. The organization matches the file.");
   });
@@ -119,8 +109,8 @@ users:
     const { env } = await start();
     // Something in a default group, and a directory group, so the export has them to write.
     const setup = file(`groups:\n  - name: Automation Users\n    members: [${EMAILS.luna}, { group: UiPath-Admins }]\n`);
-    expect((await cli(["apply", "-f", setup, "--yes"], { env })).code).toBe(0);
-    const exported = await cli(["export"], { env });
+    expect((await runCli(["apply", "-f", setup, "--yes"], { env })).code).toBe(0);
+    const exported = await runCli(["export"], { env });
     expect(exported.code).toBe(0);
     const doc = parse(exported.stdout) as {
       groups: Array<{ name: string; builtIn?: boolean; members?: unknown[] }>;
@@ -134,7 +124,7 @@ users:
     // Everyone is listed, without members: every user is in it.
     expect(doc.groups.find((g) => g.name === "Everyone")).toEqual({ name: "Everyone", builtIn: true });
     expect(doc.users.map((u) => u.email)).toEqual(Object.values(EMAILS).sort());
-    const plan = await cli(["plan", "-f", file(exported.stdout), "--detailed-exitcode"], { env });
+    const plan = await runCli(["plan", "-f", file(exported.stdout), "--detailed-exitcode"], { env });
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain("No changes. The organization matches the file.");
@@ -152,7 +142,7 @@ robotAccounts:
   - name: Roby
     groups: [Gryfindors]
 `);
-    const out = await cli(["plan", "-f", wrong], { env });
+    const out = await runCli(["plan", "-f", wrong], { env });
     expect(out.code).toBe(1);
     expect(out.stderr).toBe(
       "Error: The files have 4 problems; nothing was sent:\n" +
@@ -176,7 +166,7 @@ describe("guards against the one bad apply", () => {
     const path = keepFour();
     const before = JSON.stringify(e.state());
     for (const command of ["plan", "apply"]) {
-      const refused = await cli([command, "-f", path, ...(command === "apply" ? ["--yes"] : [])], { env });
+      const refused = await runCli([command, "-f", path, ...(command === "apply" ? ["--yes"] : [])], { env });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toBe(
         "Error: Refusing the plan; nothing was sent:\n" +
@@ -184,7 +174,7 @@ describe("guards against the one bad apply", () => {
       );
       expect(JSON.stringify(e.state())).toBe(before);
     }
-    const allowed = await cli(["apply", "-f", path, "--yes", "--max-removals", "60"], { env });
+    const allowed = await runCli(["apply", "-f", path, "--yes", "--max-removals", "60"], { env });
     expect(allowed.code).toBe(0);
     expect(membersOf(e, "Quidditch")).toHaveLength(4);
   });
@@ -193,13 +183,13 @@ describe("guards against the one bad apply", () => {
     const { e, env } = await start();
     // Known from the file alone: an exclusive Administrators with no members.
     const empty = file("groups:\n  - name: Administrators\n    exclusive: true\n    members: []\n");
-    const offline = await cli(["apply", "-f", empty, "--yes", "--max-removals", "100"], { env });
+    const offline = await runCli(["apply", "-f", empty, "--yes", "--max-removals", "100"], { env });
     expect(offline.code).toBe(1);
     expect(offline.stderr).toContain('"Administrators" is exclusive with no members: it would be left with no member');
     // Known only from the organization: pruning the users deletes its one member.
     const others = Object.values(EMAILS).filter((m) => m !== EMAILS.albus);
     const prune = file(`users:\n${others.map((m) => `  - email: ${m}\n`).join("")}prune: { users: true }\n`);
-    const live = await cli(["apply", "-f", prune, "--yes", "--max-removals", "100"], { env });
+    const live = await runCli(["apply", "-f", prune, "--yes", "--max-removals", "100"], { env });
     expect(live.code).toBe(1);
     expect(live.stderr).toContain('the plan leaves "Administrators" with no member (it removes all 1)');
     expect(membersOf(e, "Administrators")).toEqual([EMAILS.albus]);
@@ -217,7 +207,7 @@ describe("the plan as data", () => {
     const path = file(
       `groups:\n  - name: Prefects\n    exclusive: true\n    members: [${EMAILS.hermione}, { group: UiPath-Admins }, Roby]\n`,
     );
-    const out = await cli(["plan", "-f", path, "-o", "json"], { env });
+    const out = await runCli(["plan", "-f", path, "-o", "json"], { env });
     expect(out.code).toBe(0);
     const plan = JSON.parse(out.stdout) as { formatVersion: number; changes: Array<{ name: string; members: unknown[] }> };
     expect(validate(plan) ? [] : validate.errors).toEqual([]);
@@ -230,7 +220,7 @@ describe("the plan as data", () => {
     ]);
 
     const saved = join(box.home, "saved-plan.json");
-    expect((await cli(["plan", "-f", path, "--out", saved], { env })).code).toBe(0);
+    expect((await runCli(["plan", "-f", path, "--out", saved], { env })).code).toBe(0);
     const savedPlan = JSON.parse(readFileSync(saved, "utf8")) as unknown;
     expect(validate(savedPlan) ? [] : validate.errors).toEqual([]);
     expect(savedPlan).toMatchObject({ changes: plan.changes, saved: { steps: [{ kind: "updateGroup" }] } });
@@ -260,7 +250,7 @@ describe("stopping, and converging", () => {
     expect(done.stderr).toContain("Interrupted: 2 of 4 requests done in 1 pass; nothing was sent after Ctrl-C.");
     expect(JSON.stringify(e.state())).toBe(snapshot);
 
-    const resumed = await cli(["apply", "-f", path, "--yes"], { env });
+    const resumed = await runCli(["apply", "-f", path, "--yes"], { env });
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toMatch(/An earlier apply stopped after 2 of 4 requests/);
     expect(e.state().robotAccounts.filter((r) => r.displayName?.endsWith("the brave"))).toHaveLength(4);
@@ -278,20 +268,20 @@ describe("stopping, and converging", () => {
     const made = e.state().robotAccounts.filter((r) => r.name?.startsWith("Kill-")).length;
     expect(made).toBeGreaterThan(0);
     expect(made).toBeLessThan(40);
-    const next = await cli(["apply", "-f", csv, "--yes"], { env: runEnv });
+    const next = await runCli(["apply", "-f", csv, "--yes"], { env: runEnv });
     expect(next.code).toBe(0);
     expect(next.stderr).toContain("An earlier apply stopped after");
     const kills = e.state().robotAccounts.filter((r) => r.name?.startsWith("Kill-"));
     expect(new Set(kills.map((r) => r.name)).size).toBe(40);
     expect(kills).toHaveLength(40);
-  }, 60_000);
+  });
 
   it("a permanent failure (403) is reported once, with what to do, and not tried again in a later pass", async () => {
     // An application that may read users but not write them.
     const scopes = ["PM.Group", "PM.RobotAccount", "PM.User.Read", "PM.Directory"];
     const { e, env } = await start({ clients: [{ clientId: "reader", clientSecret: "reader-secret", scopes }] });
     const path = file(`groups:\n  - name: Hufflepuffs\nusers:\n  - email: cedric.diggory@hogwarts.example\n    invite: false\n`);
-    const out = await cli(["apply", "-f", path, "--yes"], {
+    const out = await runCli(["apply", "-f", path, "--yes"], {
       env: { ...env, UIPATH_CLIENT_ID: "reader", UIPATH_CLIENT_SECRET: "reader-secret", UIPATH_SCOPES: scopes.join(" ") },
     });
     expect(out.code).toBe(1);
@@ -316,7 +306,7 @@ describe("stopping, and converging", () => {
       `groups:\n${groups.map((g) => `  - name: ${g}\n`).join("")}robotAccounts:\n` +
         robots.map((r) => `  - name: ${r.name}\n    groups: [${[...new Set(r.groups)].join(", ")}]\n`).join(""),
     );
-    const out = await cli(["apply", "-f", path, "--yes", "--concurrency", "8"], { env, timeoutMs: 170_000 });
+    const out = await runCli(["apply", "-f", path, "--yes", "--concurrency", "8"], { env });
     expect(out.stderr).toMatch(/Apply complete: 162 added/);
     expect(out.code).toBe(0);
     // The faults did happen, and a later pass mended what they broke.
@@ -336,7 +326,7 @@ describe("stopping, and converging", () => {
       const account = made.find((m) => m.name === r.name);
       expect([...(account?.groupIds ?? [])].sort()).toEqual([...new Set(r.groups.map((g) => idOf.get(g)))].sort());
     }
-  }, 180_000);
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
