@@ -70,7 +70,12 @@ describe("request samples in the contract (what the rendered docs show)", () => 
     let env: NodeJS.ProcessEnv;
     beforeAll(async () => {
       emulator = await startEmulator({ seed: "demo", validateResponses: true, rateLimit: false, clients: [DEMO_CLIENT] });
-      env = { ...process.env, BASE: emulator.baseUrl(), TOKEN: emulator.issueToken({ scopes: [...PM_SCOPES] }) };
+      env = {
+        ...process.env,
+        BASE: emulator.baseUrl(),
+        AUDIT_BASE: emulator.auditBaseUrl(),
+        TOKEN: emulator.issueToken({ scopes: [...PM_SCOPES] }),
+      };
     });
     afterAll(async () => {
       await emulator.close();
@@ -102,6 +107,11 @@ describe("request samples in the contract (what the rendered docs show)", () => 
       ["deleteGroup", 204],
       ["createGroup", 201],
       ["deleteGroups", 204],
+      ["listAuditEvents", 200],
+      ["listAuditEventSources", 200],
+      ["downloadAuditEvents", 200],
+      ["queryAuditRecords", 200],
+      ["downloadAuditRecords", 200],
     ];
 
     it("cover every operation", () => {
