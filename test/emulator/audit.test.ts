@@ -94,6 +94,24 @@ describe("the emulator's audit trail", () => {
     expect(events[0]!.createdOn).toBe(events[1]!.createdOn);
   });
 
+  it("records an invitation that failed on its own as a failed event beside the ones that worked", async () => {
+    emulator = await start({ seed: "demo" });
+    const token = allScopes(emulator);
+    const accept = `https://cloud.uipath.com/portal_/acceptInvite?organizationId=${ORG_ID}`;
+    const answer = await call(emulator.baseUrl(), "POST", "/api/User/InviteUsers", {
+      token,
+      body: [
+        { email: "cho.chang@hogwarts.example", redirectUrl: accept },
+        { email: "cedric.diggory@hogwarts.example", redirectUrl: "https://evil.example/accept" },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    expect(emulator.auditEvents().map((e) => [e.eventType, e.status, e.eventSummary])).toEqual([
+      ["User Invited", 0, "User 'cho.chang@hogwarts.example' invited"],
+      ["User Invited", 1, "User 'cedric.diggory@hogwarts.example' not invited: Redirect URL is not valid"],
+    ]);
+  });
+
   it("never writes a password into an event", async () => {
     emulator = await start({ seed: "demo" });
     const token = allScopes(emulator);
