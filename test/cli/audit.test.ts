@@ -122,6 +122,10 @@ describe("uipath-identity audit", () => {
     );
     expectUsage(await run(["audit", "export", "--out", join(box.home, "x.jsonl")]), /Give --from or --since \(or --checkpoint\)/);
     expectUsage(await run(["audit", "export", "--out", join(box.home, "x.txt"), "--since", "1h"]), /Give --format csv or --format jsonl/);
+    expectUsage(
+      await run(["audit", "export", "--out", join(box.home, "no/such/folder/x.jsonl"), "--since", "1h"]),
+      /The folder of --out .* does not exist/,
+    );
     writeFileSync(join(box.home, "taken.jsonl"), "keep me\n");
     expectUsage(
       await run(["audit", "export", "--out", join(box.home, "taken.jsonl"), "--since", "1h"]),

@@ -98,6 +98,18 @@ describe("pm.audit cursors", () => {
     expect(server.requests.map((r) => r.query.get("page") ?? "1")).toEqual(["1", "2"]);
   });
 
+  it("walks the same iterable again from the start, each walk yielding every event once", async () => {
+    const server = servers.add(
+      await startServer((req, res) => {
+        const page = req.query.get("page") ?? "1";
+        send(res, 200, { auditEvents: [event(`e${page}`)], previous: page === "1" ? "/api/query/events?page=2" : null });
+      }),
+    );
+    const events = clientOf(server.origin).audit.events();
+    expect((await events.toArray()).map((e) => e.id)).toEqual(["e1", "e2"]);
+    expect((await events.toArray()).map((e) => e.id)).toEqual(["e1", "e2"]);
+  });
+
   it("parses eventDetails where it is JSON and keeps it raw where it is not", async () => {
     const server = servers.add(
       await startServer((_req, res) =>

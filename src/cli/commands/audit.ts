@@ -3,7 +3,7 @@
 // durations back from now. `export` writes a file whole or not at all, and with `--checkpoint`
 // continues where the last run stopped, each event exactly once (see audit-export.ts).
 import { existsSync, readFileSync, renameSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { Option, type Command } from "@commander-js/extra-typings";
 import type { AuditEvent, AuditEventEntry, AuditEventQuery, AuditEventSource, IdentityClient } from "../../client/index.js";
 import { ExportCheckpoint, PartialFile, temporaryPathFor } from "../audit-export.js";
@@ -142,6 +142,12 @@ async function exportEvents(ctx: CliContext, flags: ExportFlags): Promise<void> 
   if (flags.overlap !== undefined && flags.checkpoint === undefined) throw new UsageError("--overlap goes with --checkpoint");
   const overlapMs = flags.overlap === undefined ? undefined : parseDuration(flags.overlap, "--overlap");
   if (existsSync(out) && flags.force !== true) throw new UsageError(`${out} exists: name another file, or pass --force to replace it`);
+  for (const [option, file] of [
+    ["--out", out],
+    ["--checkpoint", flags.checkpoint],
+  ] as const) {
+    if (file !== undefined && !existsSync(dirname(resolve(file)))) throw new UsageError(`The folder of ${option} ${file} does not exist`);
+  }
   const window = timeWindow(flags, now);
   const pm = await ctx.client(AUDIT_SCOPES);
   const filters = await filtersOf(pm, flags);
@@ -166,7 +172,9 @@ async function exportEvents(ctx: CliContext, flags: ExportFlags): Promise<void> 
           : "Give --from or --since (or --checkpoint)",
       );
     }
-    const to = window.to ?? new Date(now).toISOString();
+    // Without --to the service's own "now" ends the window (its cursors keep it), so a local clock
+    // behind the service's cannot put the end before the start.
+    const to = window.to;
     const isNew = checkpoint?.isNew();
     const exported: Array<{ id: string; createdOn: string }> = [];
     const file = new PartialFile(temporaryPathFor(out));
@@ -187,7 +195,7 @@ async function exportEvents(ctx: CliContext, flags: ExportFlags): Promise<void> 
     }
     const last = exported.at(-1)?.createdOn;
     ctx.note(
-      `Exported ${exported.length} event(s) from ${from} to ${to} to ${out}.` +
+      `Exported ${exported.length} event(s) from ${from} to ${to ?? "now"} to ${out}.` +
         (checkpoint ? ` Checkpoint ${checkpoint.path}: newest ${checkpoint.state.mark ?? "none"}.` : ""),
     );
     if (last === undefined && checkpoint) ctx.note("Nothing new since the last export.");

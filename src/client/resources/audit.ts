@@ -194,8 +194,10 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
         throw new IdentityInputError("order", `order must be "newest" or "oldest", got ${JSON.stringify(query.order)}`);
       }
       const first = { ...eventParams(query), maxCount: pageSize };
-      const seen = new Set<string>();
+      let seen = new Set<string>();
       const newestFirst = paginateByCursor(async (cursor) => {
+        // Each iteration starts afresh (the iterable may be walked more than once).
+        if (cursor === undefined) seen = new Set();
         let request: { query: AuditEventsQuery } | { cursorQuery: string } = { query: first };
         if (cursor !== undefined) {
           const carried = cursorQuery(cursor, auditBase());
