@@ -1,6 +1,5 @@
 // Turns a page-at-a-time endpoint into one lazy async iterable: the next page is fetched only
-// when the loop has used up the current one, so breaking out early stops the fetching. Offset
-// paging (top/skip with a total count) and cursor paging (each page names the next) alike.
+// when the loop has used up the current one, so breaking out early stops the fetching.
 
 /** The most the service returns per page; the fewest requests for a full listing. */
 export const MAX_PAGE_SIZE = 1000;
@@ -27,32 +26,6 @@ export function paginate<T>(fetchPage: PageFetcher<T>, pageSize: number = MAX_PA
       // totalCount is the truth; an empty page also ends it, so a count that drifts while
       // items are deleted cannot make the loop spin.
       if (page.results.length === 0 || skip >= page.totalCount) return;
-    }
-  }
-  return pagedIterable(items);
-}
-
-/** One page of a cursor-paged endpoint: its items and the cursor of the page after it (null at the end). */
-export interface CursorPage<T> {
-  items: T[];
-  cursor: string | null | undefined;
-}
-
-/**
- * The same for an endpoint that pages by cursor: `fetchPage(undefined)` fetches the first page,
- * `fetchPage(cursor)` the one a cursor names. It ends at a null cursor, and also when a cursor
- * comes round again, so a service that hands back a cursor it already gave cannot loop it.
- */
-export function paginateByCursor<T>(fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>): PagedIterable<T> {
-  async function* items(): AsyncGenerator<T, void, undefined> {
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await fetchPage(cursor);
-      yield* page.items;
-      if (page.cursor === null || page.cursor === undefined || page.cursor === "" || seen.has(page.cursor)) return;
-      seen.add(page.cursor);
-      cursor = page.cursor;
     }
   }
   return pagedIterable(items);

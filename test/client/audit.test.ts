@@ -110,6 +110,24 @@ describe("pm.audit cursors", () => {
     expect((await events.toArray()).map((e) => e.id)).toEqual(["e1", "e2"]);
   });
 
+  it("copes with a service whose first page is the oldest: follows `next`, and still yields newest first (or oldest first)", async () => {
+    // Three pages of two, oldest page first; each page newest first, as pages are.
+    const pages: Record<string, { ids: string[]; next: string | null }> = {
+      "1": { ids: ["e2", "e1"], next: "/api/query/events?page=2" },
+      "2": { ids: ["e4", "e3"], next: "/api/query/events?page=3" },
+      "3": { ids: ["e6", "e5"], next: null },
+    };
+    const server = servers.add(
+      await startServer((req, res) => {
+        const page = pages[req.query.get("page") ?? "1"]!;
+        send(res, 200, { auditEvents: page.ids.map((id) => event(id)), next: page.next, previous: null });
+      }),
+    );
+    const pm = clientOf(server.origin);
+    expect((await pm.audit.events().toArray()).map((e) => e.id)).toEqual(["e6", "e5", "e4", "e3", "e2", "e1"]);
+    expect((await pm.audit.events({ order: "oldest" }).toArray()).map((e) => e.id)).toEqual(["e1", "e2", "e3", "e4", "e5", "e6"]);
+  });
+
   it("parses eventDetails where it is JSON and keeps it raw where it is not", async () => {
     const server = servers.add(
       await startServer((_req, res) =>

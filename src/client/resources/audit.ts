@@ -4,7 +4,7 @@
 // skip the client's rate limiter: the limiter spends Identity's budgets, and the audit service
 // publishes none (a 429 with Retry-After is still waited out and retried, as everywhere).
 import { IdentityApiError, IdentityInputError } from "../errors.js";
-import { MAX_PAGE_SIZE, paginate, paginateByCursor, pagedIterable, type PagedIterable } from "../paging.js";
+import { MAX_PAGE_SIZE, paginate, pagedIterable, type PagedIterable } from "../paging.js";
 import type { AuditEvent, AuditEventSource, AuditEventsQuery, AuditQueryRecord, AuditRecordsQuery } from "../types.js";
 import { assertName, assertPageSize, assertPageWindow } from "../validate.js";
 import { callInit, checkPartitionOption, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
@@ -171,6 +171,28 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
     } satisfies AuditEventResults;
   };
 
+  /**
+   * The pages of a query, each event once (pages may overlap at a boundary), walking away from the
+   * first page: by `previous` when the first page is the newest (the expected case), by `next` when
+   * the service starts from the oldest instead (UiPath does not document which page comes first).
+   * Stops at a null cursor, or one that comes round again.
+   */
+  async function* walk(query: AuditEventsQuery, options: CallOptions | undefined) {
+    const seen = new Set<string>();
+    const followed = new Set<string>();
+    let page = await fetchEvents({ query }, options);
+    const fromOldest = page.previous === null && page.next !== null;
+    for (;;) {
+      yield { events: page.auditEvents.filter((e) => !seen.has(e.id) && seen.add(e.id)), fromOldest };
+      const cursor = fromOldest ? page.next : page.previous;
+      if (cursor === null || cursor === "" || followed.has(cursor)) return;
+      followed.add(cursor);
+      const carried = cursorQuery(cursor, auditBase());
+      if (carried === undefined) throw unusable(`the cursor ${JSON.stringify(cursor.slice(0, 200))} leads away from the events`);
+      page = await fetchEvents({ cursorQuery: carried }, options);
+    }
+  }
+
   const recordsPage = async (query: AuditRecordPageQuery = {}, options?: CallOptions): Promise<AuditRecordResults> => {
     assertPageWindow(query.top, query.skip, 2_147_483_647);
     const params = recordParams(query);
@@ -194,25 +216,20 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
         throw new IdentityInputError("order", `order must be "newest" or "oldest", got ${JSON.stringify(query.order)}`);
       }
       const first = { ...eventParams(query), maxCount: pageSize };
-      let seen = new Set<string>();
-      const newestFirst = paginateByCursor(async (cursor) => {
-        // Each iteration starts afresh (the iterable may be walked more than once).
-        if (cursor === undefined) seen = new Set();
-        let request: { query: AuditEventsQuery } | { cursorQuery: string } = { query: first };
-        if (cursor !== undefined) {
-          const carried = cursorQuery(cursor, auditBase());
-          if (carried === undefined) throw unusable(`the cursor ${JSON.stringify(cursor.slice(0, 200))} leads away from the events`);
-          request = { cursorQuery: carried };
-        }
-        const page = await fetchEvents(request, options);
-        // Pages that overlap (ties at a boundary) must not yield an event twice.
-        const fresh = page.auditEvents.filter((e) => !seen.has(e.id) && seen.add(e.id));
-        return { items: fresh, cursor: page.previous };
-      });
-      if (query.order !== "oldest") return newestFirst;
+      const oldest = query.order === "oldest";
       return pagedIterable(async function* () {
-        const all = await newestFirst.toArray();
-        for (let i = all.length - 1; i >= 0; i--) yield all[i] as AuditEventEntry;
+        // Newest first as the pages come, when they come from the newest; otherwise held, then put in order.
+        const held: AuditEventEntry[][] = [];
+        let fromOldest = false;
+        for await (const page of walk(first, options)) {
+          fromOldest = page.fromOldest;
+          if (!oldest && !fromOldest) yield* page.events;
+          else held.push(page.events);
+        }
+        // Each page is newest first; the pages came newest first too, unless they came from the oldest.
+        const newestFirst = (fromOldest ? held.reverse() : held).flat();
+        if (oldest) newestFirst.reverse();
+        yield* newestFirst;
       });
     },
 
