@@ -482,6 +482,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/AuditQuery/{partitionGlobalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query Identity's own audit records, a page at a time (older API)
+         * @description Identity's own audit query, in UiPath's published document (3.2.54): one page of the
+         *     organization's audit records with the total count, paged by offset (`top`, `skip`) and
+         *     ordered by `sortBy` (such as `createdOn`, `category` or `email`) and `sortOrder`. UiPath's
+         *     guides name the unified audit service (`GET /api/query/events` under `orgaudit_`) as its
+         *     successor; this one is kept for deployments that only have it. Neither the default page
+         *     size nor the default order is documented (the emulator: 10, newest first).
+         *
+         *     Scopes: UiPath's document states none; its scope table lists `PM.Audit` or `PM.Audit.Read`
+         *     for reading the audit log. Rate-limit class: GET (it is Identity's own endpoint).
+         */
+        get: operations["queryAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/AuditQuery/{partitionGlobalId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Identity's newest audit records as a file (older API)
+         * @description Identity's own audit download, in UiPath's published document (3.2.54): the newest `size`
+         *     records as one file. UiPath's document types the answer as `application/octet-stream`; its
+         *     older guide says the file is CSV and that the download keeps only the last 5,000 entries.
+         *     The columns are not documented (the emulator writes the record's fields in schema order).
+         *
+         *     Scopes: as for the query, `PM.Audit` or `PM.Audit.Read`. Rate-limit class: GET.
+         */
+        get: operations["downloadAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit events, a page at a time by cursor
+         * @description Returns the organization's audit events in a time window, newest first, up to `maxCount`
+         *     per call; the service never returns more than **200** per call whatever `maxCount` asks.
+         *     `previous` leads to the page of older events and `next` to newer ones (relative URLs that
+         *     keep the query, `null` at the ends): follow them as they are. Narrow the events with
+         *     `from`/`to` and the ids from the sources tree (`source`, `target`, `type`, each repeatable),
+         *     `userIds`, `searchTerm` and `status`; the filters combine with AND, and repeated values of
+         *     one filter with OR.
+         *
+         *     This is the organization-level **unified audit service**, which lives beside Identity at
+         *     `{host}/{organizationName}/orgaudit_`. Tokens from Identity's token endpoint work here. The
+         *     portal keeps 90 days of events; the tenant-level service (`tenantaudit_`) is not covered.
+         *     Identity's own writes (groups, robot accounts, users) are expected under source `Identity`;
+         *     the names of their event types and the shape of their `eventDetails` are not published.
+         *
+         *     Scopes: `PM.Audit` or `PM.Audit.Read`. Rate limits: not published; a `429` with
+         *     `Retry-After` is the only signal (Identity's GET budget does not apply to this service).
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the audit sources, targets and event types
+         * @description Returns the tree the event filters choose from: each source (a service, such as
+         *     `Identity`), the targets it acts on (such as `Authentication`) and the event types of
+         *     each target (such as `User Login`). The filters of the event queries take these `id`s.
+         *
+         *     Scopes: `PM.Audit` or `PM.Audit.Read`. Rate limits: not published; a `429` with
+         *     `Retry-After` is the only signal.
+         */
+        get: operations["listAuditEventSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/downloadevents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download audit events as a CSV file
+         * @description Returns the events the filters select as one CSV file, with the same filters as the event
+         *     query but no search term and no paging. UiPath's admin guide limits an export to 100,000
+         *     rows covering at most 90 days; the columns of the file are not documented (the emulator
+         *     writes the event's fields in the order of the event schema). The media type of the answer is
+         *     not documented either, so both `text/csv` and `application/octet-stream` are declared.
+         *
+         *     Scopes: `PM.Audit` or `PM.Audit.Read`. Rate limits: not published; a `429` with
+         *     `Retry-After` is the only signal.
+         */
+        get: operations["downloadAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -964,6 +1104,117 @@ export interface components {
         ResolvedDirectoryNames: {
             [key: string]: components["schemas"]["DirectoryEntity"] | null;
         };
+        /**
+         * @description One record of Identity's own (older) audit query. Every text field may be null;
+         *     `auditLogDetails` is a JSON-encoded string, like the unified service's `eventDetails`.
+         */
+        AuditQueryRecord: {
+            createdOn?: components["schemas"]["Timestamp"];
+            /** @description The kind of thing acted on, such as a group or a user. */
+            category?: string | null;
+            /** @description What was done to it. */
+            action?: string | null;
+            /** @description Details as a JSON-encoded string; parse it to read it. */
+            auditLogDetails?: string | null;
+            /** @description Who acted. */
+            userName?: string | null;
+            email?: string | null;
+            /** @description One line for people. */
+            message?: string | null;
+            /** @description The version of the `auditLogDetails` shape. */
+            detailsVersion?: string | null;
+            source?: string | null;
+        };
+        /** @description One page of Identity's audit records, and how many there are in all. */
+        AuditQueryRecordPage: {
+            /** Format: int64 */
+            totalCount: number;
+            results?: components["schemas"]["AuditQueryRecord"][] | null;
+        };
+        /**
+         * @description One event of the organization's unified audit log: who (`actor…`) did what (`eventType`) to
+         *     which kind of thing (`eventTarget`) in which service (`eventSource`), and whether it worked
+         *     (`status`). The fields are those UiPath's own CLI documents for the service; every text field
+         *     but `id` may be null. Which `eventType` names Identity writes for groups, robot accounts and
+         *     users, and the shape of their `eventDetails`, are not published.
+         */
+        AuditEvent: {
+            /** @description The event's id, unique in the organization; stable across calls. */
+            id: string;
+            createdOn: components["schemas"]["Timestamp"];
+            /** @description The organization's id (its partitionGlobalId). */
+            organizationId?: string | null;
+            organizationName?: string | null;
+            /** @description The tenant the event happened in; null for organization-level events. */
+            tenantId?: string | null;
+            tenantName?: string | null;
+            /** @description Who acted: a user's id, or an external application's client id. */
+            actorId?: string | null;
+            actorName?: string | null;
+            actorEmail?: string | null;
+            /** @description What happened, such as `User Login` (a type name of the sources tree). */
+            eventType: string | null;
+            /** @description The service that wrote the event, such as `Identity`. */
+            eventSource: string | null;
+            /** @description The kind of thing acted on, such as `Authentication` (a target name of the sources tree). */
+            eventTarget: string | null;
+            /**
+             * @description What exactly happened, as a **JSON-encoded string** (an object serialised into the string,
+             *     not an object): parse it to read it. Its shape depends on the source and type and is not
+             *     published; treat text that does not parse as plain text.
+             */
+            eventDetails?: string | null;
+            /** @description One line for people, such as "Group 'Alumni' created". */
+            eventSummary?: string | null;
+            /**
+             * Format: int32
+             * @description `0` the action succeeded, `1` it failed (was refused).
+             */
+            status: number;
+            /** @description Where the request came from, when the service recorded it. */
+            clientInfo?: {
+                ipAddress?: string | null;
+                ipCountry?: string | null;
+            } | null;
+        };
+        /**
+         * @description One page of audit events, newest first, with the cursors to the pages next to it. The cursors
+         *     are relative URLs that carry the query on (the filters travel in the opaque `qw`); follow them
+         *     as they are rather than building your own. Naming is chronological: `next` leads to newer
+         *     events, `previous` to older ones; each is null where there are no more.
+         */
+        AuditEventPage: {
+            auditEvents: components["schemas"]["AuditEvent"][];
+            /**
+             * Format: uri-reference
+             * @description The relative URL of the page of newer events; null on the newest page.
+             */
+            next?: string | null;
+            /**
+             * Format: uri-reference
+             * @description The relative URL of the page of older events; null on the oldest page.
+             */
+            previous?: string | null;
+        };
+        /**
+         * @description A service that writes audit events, with the kinds of thing it acts on (targets) and what it
+         *     does to them (types): the tree the event filters choose from. Filters take the `id`s.
+         */
+        AuditEventSource: {
+            id: string;
+            /** @description Such as `Identity`. */
+            name: string | null;
+            eventTargets: {
+                id: string;
+                /** @description Such as `Authentication`. */
+                name: string | null;
+                eventTypes: {
+                    id: string;
+                    /** @description Such as `User Login`. */
+                    name: string | null;
+                }[] | null;
+            }[] | null;
+        };
     };
     responses: {
         /**
@@ -1025,8 +1276,9 @@ export interface components {
             };
         };
         /**
-         * @description The organization used up its budget for this kind of request in the current five-minute
-         *     window. Wait (for `Retry-After` seconds, when sent) and repeat.
+         * @description Too many requests: on Identity, the organization used up its budget for this kind of request in
+         *     the current five-minute window; on the audit service, whose limits are not published, this is
+         *     the only sign of one. Wait (for `Retry-After` seconds, when sent) and repeat.
          */
         TooManyRequests: {
             headers: {
@@ -1097,6 +1349,54 @@ export interface components {
          * @example 1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103
          */
         UserId: components["schemas"]["Uuid"];
+        /**
+         * @description The language of the texts, such as `en` (which languages are offered is not documented).
+         * @example en
+         */
+        AuditLanguage: string;
+        /**
+         * @description Only events at or after this instant (ISO 8601; read as UTC without a zone).
+         * @example 2026-12-01T00:00:00Z
+         */
+        AuditFrom: components["schemas"]["Timestamp"];
+        /**
+         * @description Only events at or before this instant (ISO 8601; read as UTC without a zone). Default now.
+         * @example 2026-12-02T00:00:00Z
+         */
+        AuditTo: components["schemas"]["Timestamp"];
+        /**
+         * @description Only events of these sources (services such as `Identity`), by their ids in the sources tree; repeat the parameter for several.
+         * @example [
+         *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a10"
+         *     ]
+         */
+        AuditSource: string[];
+        /**
+         * @description Only events of these targets (kinds of thing acted on, such as `Authentication`), by their ids in the sources tree; repeat the parameter for several.
+         * @example [
+         *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a30"
+         *     ]
+         */
+        AuditTarget: string[];
+        /**
+         * @description Only events of these types (such as `User Login`), by their ids in the sources tree; repeat the parameter for several.
+         * @example [
+         *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a32"
+         *     ]
+         */
+        AuditType: string[];
+        /**
+         * @description Only events of these actors (user ids, or client ids of external applications); repeat the parameter for several.
+         * @example [
+         *       "1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103"
+         *     ]
+         */
+        AuditUserIds: string[];
+        /**
+         * @description Only events that succeeded (`0`) or failed (`1`).
+         * @example 1
+         */
+        AuditStatus: 0 | 1;
     };
     requestBodies: never;
     headers: {
@@ -1107,6 +1407,8 @@ export interface components {
          *     clients should also accept an HTTP-date and fall back to their own backoff when it is absent.
          */
         RetryAfter: number;
+        /** @description Names the file, for example `attachment; filename="audit-events.csv"`. Whether the service sends it is not documented. */
+        ContentDisposition: string;
     };
     pathItems: never;
 }
@@ -1981,6 +2283,301 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    queryAuditRecords: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language of the texts, such as `en` (which languages are offered is not documented).
+                 * @example en
+                 */
+                language?: components["parameters"]["AuditLanguage"];
+                /**
+                 * @description How many records to return (0 upward; the default and any cap are not documented).
+                 * @example 100
+                 */
+                top?: number;
+                /**
+                 * @description How many items to skip before the first one returned.
+                 * @example 0
+                 */
+                skip?: components["parameters"]["Skip"];
+                /**
+                 * @description The field to order by, such as `createdOn`, `category` or `email`.
+                 * @example createdOn
+                 */
+                sortBy?: string;
+                /**
+                 * @description The direction of the order.
+                 * @example desc
+                 */
+                sortOrder?: components["schemas"]["SortOrder"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The organization's id (its partition global id).
+                 * @example 3fa85f64-5717-4562-b3fc-2c963f66afa6
+                 */
+                partitionGlobalId: components["parameters"]["PartitionGlobalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of audit records and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditQueryRecordPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    downloadAuditRecords: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language of the texts, such as `en` (which languages are offered is not documented).
+                 * @example en
+                 */
+                language?: components["parameters"]["AuditLanguage"];
+                /**
+                 * @description How many of the newest records to include (the default is not documented; at most 5,000 are kept).
+                 * @example 1000
+                 */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The organization's id (its partition global id).
+                 * @example 3fa85f64-5717-4562-b3fc-2c963f66afa6
+                 */
+                partitionGlobalId: components["parameters"]["PartitionGlobalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The records as a file (CSV). */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events at or after this instant (ISO 8601; read as UTC without a zone).
+                 * @example 2026-12-01T00:00:00Z
+                 */
+                from?: components["parameters"]["AuditFrom"];
+                /**
+                 * @description Only events at or before this instant (ISO 8601; read as UTC without a zone). Default now.
+                 * @example 2026-12-02T00:00:00Z
+                 */
+                to?: components["parameters"]["AuditTo"];
+                /**
+                 * @description Only events of these sources (services such as `Identity`), by their ids in the sources tree; repeat the parameter for several.
+                 * @example [
+                 *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a10"
+                 *     ]
+                 */
+                source?: components["parameters"]["AuditSource"];
+                /**
+                 * @description Only events of these targets (kinds of thing acted on, such as `Authentication`), by their ids in the sources tree; repeat the parameter for several.
+                 * @example [
+                 *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a30"
+                 *     ]
+                 */
+                target?: components["parameters"]["AuditTarget"];
+                /**
+                 * @description Only events of these types (such as `User Login`), by their ids in the sources tree; repeat the parameter for several.
+                 * @example [
+                 *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a32"
+                 *     ]
+                 */
+                type?: components["parameters"]["AuditType"];
+                /**
+                 * @description Only events of these actors (user ids, or client ids of external applications); repeat the parameter for several.
+                 * @example [
+                 *       "1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103"
+                 *     ]
+                 */
+                userIds?: components["parameters"]["AuditUserIds"];
+                /**
+                 * @description Only events that contain this text (where it is looked for is not documented).
+                 * @example Gryffindors
+                 */
+                searchTerm?: string;
+                /**
+                 * @description Only events that succeeded (`0`) or failed (`1`).
+                 * @example 1
+                 */
+                status?: components["parameters"]["AuditStatus"];
+                /**
+                 * @description How many events to return; the service caps every call at 200. The default is not documented.
+                 * @example 200
+                 */
+                maxCount?: number;
+                /**
+                 * @description Cursor parameter, set by the service in `previous`/`next`: only events older than this instant (with `beforeId`).
+                 * @example 2026-12-01T14:02:51.093Z
+                 */
+                before?: components["schemas"]["Timestamp"];
+                /**
+                 * @description Cursor parameter, set by the service: the id of the event `before` names, which breaks ties between events of one instant.
+                 * @example 0b8e4d6a-2c7f-4a91-b3e5-9f1d0c2a7e48
+                 */
+                beforeId?: string;
+                /**
+                 * @description Cursor parameter, set by the service: the rest of the query, opaque. Never build it; follow the cursor URLs.
+                 * @example eyJmcm9tIjoiMjAyNi0xMi0wMVQwMDowMDowMFoifQ
+                 */
+                qw?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events, newest first, with the cursors to the neighbouring pages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAuditEventSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every source with its targets and their event types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventSource"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    downloadAuditEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events at or after this instant (ISO 8601; read as UTC without a zone).
+                 * @example 2026-12-01T00:00:00Z
+                 */
+                from?: components["parameters"]["AuditFrom"];
+                /**
+                 * @description Only events at or before this instant (ISO 8601; read as UTC without a zone). Default now.
+                 * @example 2026-12-02T00:00:00Z
+                 */
+                to?: components["parameters"]["AuditTo"];
+                /**
+                 * @description Only events of these sources (services such as `Identity`), by their ids in the sources tree; repeat the parameter for several.
+                 * @example [
+                 *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a10"
+                 *     ]
+                 */
+                source?: components["parameters"]["AuditSource"];
+                /**
+                 * @description Only events of these targets (kinds of thing acted on, such as `Authentication`), by their ids in the sources tree; repeat the parameter for several.
+                 * @example [
+                 *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a30"
+                 *     ]
+                 */
+                target?: components["parameters"]["AuditTarget"];
+                /**
+                 * @description Only events of these types (such as `User Login`), by their ids in the sources tree; repeat the parameter for several.
+                 * @example [
+                 *       "3d1f5a70-9c2e-4b8d-a6f1-0e7c2b9d4a32"
+                 *     ]
+                 */
+                type?: components["parameters"]["AuditType"];
+                /**
+                 * @description Only events of these actors (user ids, or client ids of external applications); repeat the parameter for several.
+                 * @example [
+                 *       "1c6f0a3e-8b2d-4a17-9e45-0d3c7b1a0103"
+                 *     ]
+                 */
+                userIds?: components["parameters"]["AuditUserIds"];
+                /**
+                 * @description Only events that succeeded (`0`) or failed (`1`).
+                 * @example 1
+                 */
+                status?: components["parameters"]["AuditStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV file of the selected events. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

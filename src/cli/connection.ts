@@ -33,6 +33,7 @@ interface Profile {
   scopes?: string | string[];
   partitionId?: string;
   rateLimit?: string;
+  auditBaseUrl?: string;
 }
 
 export interface Connection {
@@ -50,7 +51,8 @@ export function stateDir(env: Io["env"]): string {
   return join(env.XDG_STATE_HOME || join(homedir(), ".local", "state"), "uipath-identity");
 }
 
-export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise<Connection> {
+/** `defaultScopes`: what to ask for when neither a flag, the environment nor the profile names scopes. */
+export async function resolveConnection(flags: ConnectionFlags, io: Io, defaultScopes: string[] = CLI_DEFAULT_SCOPES): Promise<Connection> {
   const env = io.env;
   const profileName = flags.profile ?? env.UIPATH_PROFILE ?? "default";
   const profile = readProfile(configDir(env), profileName, flags.profile !== undefined || env.UIPATH_PROFILE !== undefined);
@@ -63,7 +65,9 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
   const clientId = pick(flags.clientId, "UIPATH_CLIENT_ID", profile.clientId);
   const partitionGlobalId = pick(flags.partitionId, "UIPATH_PARTITION_ID", profile.partitionId);
   const scopeText = pick(flags.scopes, "UIPATH_SCOPES", Array.isArray(profile.scopes) ? profile.scopes.join(" ") : profile.scopes);
-  const scopes = scopeText ? scopeText.split(/[\s,]+/).filter(Boolean) : CLI_DEFAULT_SCOPES;
+  const scopes = scopeText ? scopeText.split(/[\s,]+/).filter(Boolean) : defaultScopes;
+  // Only needed where the API base names no organization (see the client's auditBaseUrl).
+  const auditBaseUrl = pick(undefined, "UIPATH_AUDIT_BASE_URL", profile.auditBaseUrl);
 
   if (baseUrl === undefined && organization === undefined) {
     throw new UsageError(
@@ -109,6 +113,7 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
     options: {
       ...(baseUrl !== undefined ? { baseUrl } : { organization, region }),
       ...(partitionGlobalId !== undefined && { partitionGlobalId }),
+      ...(auditBaseUrl !== undefined && { auditBaseUrl }),
       credentials: { clientId, clientSecret, scopes },
       rateLimit,
     },

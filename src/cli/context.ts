@@ -21,8 +21,11 @@ export interface CliContext {
   /** Colour for stderr messages (stdout carries data and stays plain unless it is a terminal). */
   paint: ReturnType<typeof painter>;
   paintOut: ReturnType<typeof painter>;
-  /** The client, made on first use from the connection settings. */
-  client(): Promise<IdentityClient>;
+  /**
+   * The client, made on first use from the connection settings; `defaultScopes` are asked for
+   * when no scopes are configured (the audit commands ask for the audit scope only).
+   */
+  client(defaultScopes?: string[]): Promise<IdentityClient>;
   /** The API base in use, once the client exists (for messages). */
   baseUrl(): string | undefined;
   /** The client's rate-limit settings (false: none), once the client exists. */
@@ -63,8 +66,8 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
     debug: options.debug === true,
     paint: painter(colourFor(io.stderr, io.env, !options.color)),
     paintOut: painter(format === "table" && colourFor(io.stdout, io.env, !options.color)),
-    client: () =>
-      (making ??= resolveConnection(options, io).then((connection) => {
+    client: (defaultScopes) =>
+      (making ??= resolveConnection(options, io, defaultScopes).then((connection) => {
         if (options.debug) io.stderr.write(`debug: ${connection.describe}\n`);
         rateLimit = connection.options.rateLimit;
         if (rateLimit && rateLimit.redis !== undefined) {

@@ -2,6 +2,7 @@
 // whatever a command throws into a message and an exit code.
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { PACKAGE_VERSION } from "../client/index.js";
+import { registerAudit } from "./commands/audit.js";
 import { registerGroups } from "./commands/groups.js";
 import { registerGitHub } from "./commands/github.js";
 import { registerIdentityAsCode } from "./commands/identity-as-code.js";
@@ -21,8 +22,9 @@ Connection (flags win over environment variables, which win over the profile):
   UIPATH_BASE_URL                      or the API base (Automation Suite, standalone, an emulator)
   UIPATH_CLIENT_ID                     the External Application's id
   UIPATH_CLIENT_SECRET                 its secret (or --client-secret-file; never a flag value)
-  UIPATH_SCOPES                        default: PM.Group PM.RobotAccount PM.User PM.Directory
+  UIPATH_SCOPES                        default: PM.Group PM.RobotAccount PM.User PM.Directory (audit: PM.Audit.Read)
   UIPATH_PARTITION_ID                  optional: the organization id is read from the token
+  UIPATH_AUDIT_BASE_URL                optional: the audit service, when the base URL names no organization
   UIPATH_RATE_LIMIT                    cloud (default), off, or JSON {"windowMs":…,"budgets":{…}}
   UIPATH_RATE_LIMIT_REDIS              share one budget with other processes through this Redis URL
   UIPATH_PROFILE                       a profile of $XDG_CONFIG_HOME/uipath-identity/config.yaml (mode 0600)
@@ -60,6 +62,7 @@ export function buildProgram(io: Io, act: Act): Command {
   registerUsers(program, act);
   registerIdentityAsCode(program, act);
   registerGitHub(program, act);
+  registerAudit(program, act);
   // Every subcommand inherits the output settings and the exit override.
   for (const command of allCommands(program)) {
     command.configureOutput(program.configureOutput()).exitOverride().showHelpAfterError("(run with --help for usage)");

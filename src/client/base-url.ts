@@ -13,6 +13,12 @@ export interface DeploymentOptions {
   baseUrl?: string | undefined;
   /** Allow `http://` to a host that is not loopback (only for trusted test networks). */
   allowInsecureHttp?: boolean | undefined;
+  /**
+   * The organization-level unified audit service's base, `https://host/{org}/orgaudit_`. Default:
+   * derived from the API base (`…/{org}/identity_` becomes `…/{org}/orgaudit_`); needed only for
+   * a base that names no organization (host-level `/identity_`, standalone `/identity`).
+   */
+  auditBaseUrl?: string | undefined;
 }
 
 export function resolveBaseUrl(options: DeploymentOptions): string {
@@ -51,6 +57,29 @@ export function resolveBaseUrl(options: DeploymentOptions): string {
     throw new IdentityInputError("baseUrl", "baseUrl must be an http(s) URL");
   }
   return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * The audit service's base for these options: the `auditBaseUrl` option (checked as `baseUrl`
+ * is), else the API base's organization-level sibling, else undefined (the base names no
+ * organization, and the audit calls say so when used).
+ */
+export function resolveAuditBaseUrl(options: DeploymentOptions, baseUrl: string): string | undefined {
+  if (options.auditBaseUrl !== undefined) {
+    try {
+      return resolveBaseUrl({ baseUrl: options.auditBaseUrl, allowInsecureHttp: options.allowInsecureHttp });
+    } catch (error) {
+      if (!(error instanceof IdentityInputError)) throw error;
+      throw Object.assign(new IdentityInputError("auditBaseUrl", error.message.replace(/^baseUrl/, "auditBaseUrl")), { cause: error });
+    }
+  }
+  const url = new URL(baseUrl);
+  const parts = url.pathname.split("/");
+  // ["", org, "identity_"]: the organization-level form, the only one with an audit sibling.
+  if (parts.length < 3 || parts.at(-1)?.toLowerCase() !== "identity_" || !parts.at(-2)) return undefined;
+  parts[parts.length - 1] = "orgaudit_";
+  url.pathname = parts.join("/");
+  return url.href;
 }
 
 export function tokenUrlFor(baseUrl: string): string {

@@ -3,11 +3,12 @@
 import createClient, { type Client } from "openapi-fetch";
 import { createTokenSource, type Credentials, type TokenSource } from "./auth.js";
 import { scrub } from "./redact.js";
-import { resolveBaseUrl, tokenUrlFor, type DeploymentOptions } from "./base-url.js";
+import { resolveAuditBaseUrl, resolveBaseUrl, tokenUrlFor, type DeploymentOptions } from "./base-url.js";
 import { IdentityInputError } from "./errors.js";
 import { createOrganizationSource } from "./organization.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { createRedisRateLimiter, defaultRateLimitKey } from "./rate-limit-redis.js";
+import { createAuditResource, type AuditResource } from "./resources/audit.js";
 import { createDirectoryResource, type DirectoryResource } from "./resources/directory.js";
 import { createGroupsResource, type GroupsResource } from "./resources/groups.js";
 import { createRobotAccountsResource, type RobotAccountsResource } from "./resources/robot-accounts.js";
@@ -61,6 +62,11 @@ export interface IdentityClient {
   /** Directory lookups need the PM.Directory scopes: add them to `credentials.scopes`. */
   directory: DirectoryResource;
   /**
+   * The audit trail needs PM.Audit or PM.Audit.Read: add one to `credentials.scopes`. Its unified
+   * service lives at `auditBaseUrl` and is not paced by the client's rate limiter (Identity's budgets).
+   */
+  audit: AuditResource;
+  /**
    * The organization calls act on: the `partitionGlobalId` option, else the one the access token
    * names (fetching a token if none is cached yet).
    */
@@ -71,6 +77,8 @@ export interface IdentityClient {
   unwrap<D>(result: FetchResult<D>): D;
   /** The API base URL in use. */
   readonly baseUrl: string;
+  /** The unified audit service's base in use (`…/{org}/orgaudit_`); undefined when the API base names no organization. */
+  readonly auditBaseUrl: string | undefined;
   /**
    * How long the client-side rate limiter will hold back `count` more requests of this method
    * (GET, POST, PUT, PATCH, DELETE), by its schedule: an ETA for long jobs. 0 without limits;
@@ -81,6 +89,7 @@ export interface IdentityClient {
 
 export function createIdentityClient(options: IdentityClientOptions): IdentityClient {
   const baseUrl = resolveBaseUrl(options);
+  const auditBaseUrl = resolveAuditBaseUrl(options, baseUrl);
   const partitionGlobalId =
     options.partitionGlobalId === undefined ? undefined : assertGuid(options.partitionGlobalId, "partitionGlobalId");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -142,16 +151,18 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     use(...added);
   };
   const organization = createOrganizationSource(partitionGlobalId, () => source);
-  const ctx: ResourceContext = { raw, transport, organization, redact, baseUrl, Request: plannedRequests(() => middleware) };
+  const ctx: ResourceContext = { raw, transport, organization, redact, baseUrl, auditBaseUrl, Request: plannedRequests(() => middleware) };
   return {
     groups: createGroupsResource(ctx),
     robotAccounts: createRobotAccountsResource(ctx),
     users: createUsersResource(ctx),
     directory: createDirectoryResource(ctx),
+    audit: createAuditResource(ctx),
     partitionGlobalId: (options) => partitionOf(ctx, options),
     raw,
     unwrap: (result) => unwrap(result, redact),
     baseUrl,
+    auditBaseUrl,
     rateLimitDelayMs: (method, count) => (limiter === undefined ? 0 : limiter.delayMs?.(method, count)),
   };
 }

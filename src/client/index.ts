@@ -1,6 +1,6 @@
 /**
- * Typed client for UiPath's Platform Management (Identity) API: Groups, Robot Accounts, Users and
- * directory lookups.
+ * Typed client for UiPath's Platform Management (Identity) API: Groups, Robot Accounts, Users,
+ * directory lookups and the audit trail.
  *
  * ```ts
  * const pm = createIdentityClient({
@@ -49,6 +49,11 @@
  *   processes) for one organization share the service's budget but not this limiter, unless
  *   `rateLimit.redis` puts the bookings in Redis, where they share one (see rate-limit-redis.ts).
  * - Paging: pages of 1000, the service's maximum, fetched lazily; `deleteMany([])` sends nothing.
+ *   Audit events: 200 per call (the audit service's cap), following its cursor.
+ * - Audit: `pm.audit` needs PM.Audit or PM.Audit.Read. The unified audit service is another
+ *   service (`…/{organization}/orgaudit_`, derived from the base URL, or `auditBaseUrl`) that
+ *   publishes no rate limits, so its calls skip the client's limiter (Identity's budgets); a 429
+ *   with Retry-After is retried as anywhere. Identity's own AuditQuery is paced as a GET.
  * - Errors: HTTP failures, network failures, timeouts and aborts all throw IdentityApiError (see
  *   `kind`); bad input throws IdentityInputError before any request. The raw client keeps
  *   openapi-fetch's `{ data, error, response }` for HTTP failures (`client.unwrap` converts it).
@@ -75,6 +80,8 @@ export type * from "./resources/groups.js";
 export type * from "./resources/robot-accounts.js";
 export type * from "./resources/users.js";
 export type * from "./resources/directory.js";
+export { MAX_AUDIT_PAGE_SIZE, parseAuditDetails } from "./resources/audit.js";
+export type * from "./resources/audit.js";
 export type * from "./types.js";
 export { isGuid } from "./validate.js";
 export { USER_TYPE_NAMES, userTypeName } from "./user-type.js";

@@ -28,6 +28,11 @@ export function paginate<T>(fetchPage: PageFetcher<T>, pageSize: number = MAX_PA
       if (page.results.length === 0 || skip >= page.totalCount) return;
     }
   }
+  return pagedIterable(items);
+}
+
+/** The iterable over a generator of items, with `toArray`. */
+export function pagedIterable<T>(items: () => AsyncGenerator<T, void, undefined>): PagedIterable<T> {
   return {
     [Symbol.asyncIterator]: () => items(),
     async toArray() {

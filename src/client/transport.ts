@@ -118,8 +118,16 @@ export interface SendOptions {
   mode?: RetryMode | undefined;
   /** False for the token request itself. */
   authenticate?: boolean;
-  /** False for the token request: the budgets are for the API, not the token endpoint. */
+  /**
+   * False where Identity's budgets do not apply: the token request, and calls to another service
+   * (the unified audit service publishes no limits of its own).
+   */
   rateLimited?: boolean;
+  /**
+   * True for downloads: the body is handed on as it arrives instead of being read first, so the
+   * per-attempt timeout covers the wait for the headers only; the caller reads (or cancels) it.
+   */
+  stream?: boolean;
   /**
    * False when the request's own signal can never abort because the caller's signal, if any,
    * comes in `signal` instead (the resource methods): following it would cost a controller per
@@ -226,6 +234,8 @@ export function createTransport(config: TransportConfig): Transport {
           const f = lastFailure as ExchangeFailure;
           throw failure(call, f.failure, attempt, f.cause);
         }
+        // An unread streamed body would hold its connection until collected.
+        if (call.options.stream) void response?.body?.cancel().catch(() => undefined);
         hooks.onRetry?.({
           method: call.method,
           url: call.request.url,
@@ -270,7 +280,7 @@ export function createTransport(config: TransportConfig): Transport {
   const sendOnce = async (signal: AbortSignal, call: Call): Promise<Response> => {
     call.init.signal = signal;
     const response = await config.fetch(call.input, call.init);
-    return response.body === null ? response : new BufferedResponse(response, await response.arrayBuffer());
+    return response.body === null || call.options.stream ? response : new BufferedResponse(response, await response.arrayBuffer());
   };
 
   async function exchange(call: Call, attempt: number): Promise<Response> {

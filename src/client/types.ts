@@ -45,3 +45,12 @@ export type RobotAccountQuery = NonNullable<operations["listRobotAccounts"]["par
 export type UserQuery = NonNullable<operations["listUsers"]["parameters"]["query"]>;
 /** The directory search's query, as the contract defines it. */
 export type DirectorySearchQuery = operations["searchDirectory"]["parameters"]["query"];
+export type AuditEvent = Schemas["AuditEvent"];
+export type AuditEventPage = Schemas["AuditEventPage"];
+export type AuditEventSource = Schemas["AuditEventSource"];
+export type AuditQueryRecord = Schemas["AuditQueryRecord"];
+export type AuditQueryRecordPage = Schemas["AuditQueryRecordPage"];
+/** The unified audit service's event query, as the contract defines it. */
+export type AuditEventsQuery = NonNullable<operations["listAuditEvents"]["parameters"]["query"]>;
+/** Identity's own audit query, as the contract defines it. */
+export type AuditRecordsQuery = NonNullable<operations["queryAuditRecords"]["parameters"]["query"]>;

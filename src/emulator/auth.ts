@@ -9,6 +9,10 @@ export interface TokenRecord {
   /** The organization's partitionGlobalId (the token's `prt_id`). */
   partitionGlobalId: string;
   scopes: string[];
+  /** The external application the token was issued to. */
+  clientId: string;
+  /** The user a user token acts for (its `sub`); undefined on an application's token. */
+  userId?: string | undefined;
 }
 
 export interface TokenGrant {
@@ -49,12 +53,13 @@ export class TokenService {
     this.verifier = new TokenVerifier(key, issuers, now);
   }
 
-  issue(to: TokenAudience, clientId: string, scopes: string[], lifetimeSeconds = this.lifetimeSeconds): TokenGrant {
+  issue(to: TokenAudience, clientId: string, scopes: string[], lifetimeSeconds = this.lifetimeSeconds, userId?: string): TokenGrant {
     const iat = Math.floor(this.now() / 1000);
     const claims: AccessClaims = {
       iss: to.issuer,
       aud: AUDIENCE,
       client_id: clientId,
+      ...(userId !== undefined && { sub: userId }),
       prt_id: to.partitionGlobalId,
       scope: [...scopes],
       iat,
@@ -112,7 +117,8 @@ export class TokenService {
     if (!result.ok)
       return result.expired ? { ok: false, challenge: 'Bearer error="invalid_token", error_description="The token expired"' } : invalid;
     if (result.claims.prt_id.toLowerCase() !== partitionGlobalId.toLowerCase()) return invalid;
-    return { ok: true, token: { partitionGlobalId: result.claims.prt_id, scopes: result.claims.scope } };
+    const { prt_id, scope, client_id, sub } = result.claims;
+    return { ok: true, token: { partitionGlobalId: prt_id, scopes: scope, clientId: client_id, userId: sub } };
   }
 }
 

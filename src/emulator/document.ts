@@ -33,6 +33,8 @@ export interface OperationSpec {
   scopeAlternatives: string[][];
   /** Pointer to the operation object, for response validation. */
   pointer: string;
+  /** The service whose base the path is under: the audit service when the path's own servers say `orgaudit_`. */
+  service: "identity" | "orgaudit";
 }
 
 /** Where the bundled document lives, relative to this module in src/ and in dist/. */
@@ -77,6 +79,8 @@ export function indexOperations(doc: JsonObject): OperationSpec[] {
     const itemPointer = `#/paths/${escapePointerToken(pathTemplate)}`;
     const { node: item, pointer: itemAt } = derefWithPointer(doc, rawItem, itemPointer);
     const shared = (item.parameters ?? []) as unknown[];
+    const servers = (item.servers ?? []) as Array<{ url?: unknown }>;
+    const service = servers.some((s) => typeof s.url === "string" && s.url.endsWith("/orgaudit_")) ? "orgaudit" : "identity";
     for (const method of HTTP_METHODS) {
       const op = item[method] as JsonObject | undefined;
       if (!op || typeof op.operationId !== "string") continue;
@@ -91,6 +95,7 @@ export function indexOperations(doc: JsonObject): OperationSpec[] {
         bodyRequired: false,
         scopeAlternatives: scopeAlternatives(op, doc),
         pointer,
+        service,
       };
       if (op.requestBody) {
         const body = derefWithPointer(doc, op.requestBody, `${pointer}/requestBody`);

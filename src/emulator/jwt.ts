@@ -17,6 +17,8 @@ export interface AccessClaims {
   iss: string;
   aud: string;
   client_id: string;
+  /** A user token's user (the user's id); absent on an application's token. */
+  sub?: string;
   /** The organization's partitionGlobalId. */
   prt_id: string;
   scope: string[];
@@ -108,6 +110,7 @@ function isAccessClaims(p: Record<string, unknown>): p is Record<string, unknown
   return (
     typeof p.prt_id === "string" &&
     typeof p.client_id === "string" &&
+    (p.sub === undefined || typeof p.sub === "string") &&
     typeof p.exp === "number" &&
     Array.isArray(p.scope) &&
     p.scope.every((s) => typeof s === "string")

@@ -6,6 +6,7 @@ type Group = components["schemas"]["Group"];
 type RobotAccount = components["schemas"]["RobotAccount"];
 type DirectoryEntity = components["schemas"]["DirectoryEntity"];
 type User = components["schemas"]["User"];
+type AuditEvent = components["schemas"]["AuditEvent"];
 
 export interface EmulatorOrganization {
   /** The URL name, as in `/{name}/identity_`. */
@@ -95,6 +96,11 @@ export interface IssueTokenOptions {
   organization?: string;
   /** Lifetime; 0 or less gives a token that is already expired. */
   expiresInSeconds?: number;
+  /**
+   * A user token instead: the user (by id, user name or e-mail address) the token acts for, named
+   * in its `sub` claim. The writes it makes are audited as that user's.
+   */
+  user?: string;
 }
 
 export interface EmulatorHandle {
@@ -103,6 +109,14 @@ export interface EmulatorHandle {
   readonly port: number;
   /** The organization-level API base, `${url}/${org}/identity_` (first organization by default). */
   baseUrl(organization?: string): string;
+  /** The organization's unified audit service base, `${url}/${org}/orgaudit_` (first organization by default). */
+  auditBaseUrl(organization?: string): string;
+  /**
+   * The audit events an organization's writes recorded, oldest first, as the audit service returns
+   * them (copies): one per object a write accepted changed, and a failed one (status 1) for a write
+   * refused with 400, 403, 404, 409 or 415.
+   */
+  auditEvents(organization?: string): AuditEvent[];
   /** The organizations the emulator serves. */
   readonly organizations: ReadonlyArray<{ name: string; partitionGlobalId: string }>;
   /** Responses that broke the document (only recorded with `validateResponses`). */
@@ -129,6 +143,8 @@ export const PM_SCOPES = [
   "PM.User.Write",
   "PM.Directory",
   "PM.Directory.Read",
+  "PM.Audit",
+  "PM.Audit.Read",
 ] as const;
 
 export const DEFAULT_ORGANIZATION: EmulatorOrganization = {

@@ -4,26 +4,33 @@ import type { OperationSpec } from "./document.js";
 export interface Layout {
   /** The organization the URL addresses. */
   organization: string;
-  /** The API base's path as the emulator names it: `/{org}/identity_`, `/identity_` or `/identity`. */
+  /** Which service the base is: Identity, or the organization-level unified audit service. */
+  service: Service;
+  /** The API base's path as the emulator names it: `/{org}/identity_`, `/identity_`, `/identity` or `/{org}/orgaudit_`. */
   basePath: string;
   /** What follows the API base, e.g. `/api/Group` or `/connect/token`. */
   rest: string;
 }
 
+/** Identity, or the organization-level unified audit service (`orgaudit_`), which has bases of its own. */
+export type Service = "identity" | "orgaudit";
+
 /**
- * The three layouts the document's servers declare: `/{org}/identity_`, host-level `/identity_`
- * and standalone `/identity`. The last two have no organization in the URL and use the default one.
+ * The layouts the document's servers declare: `/{org}/identity_`, host-level `/identity_` and
+ * standalone `/identity` for Identity, `/{org}/orgaudit_` for the audit service (organization
+ * level only). The host-level and standalone ones have no organization in the URL and use the default one.
  */
 export function parseLayout(pathname: string, organizations: string[], defaultOrganization: string): Layout | undefined {
   const parts = pathname.split("/");
   // parts[0] is "" because the path starts with "/".
   const first = parts[1] ?? "";
   if (first === "identity_" || first === "identity") {
-    return { organization: defaultOrganization, basePath: `/${first}`, rest: `/${parts.slice(2).join("/")}` };
+    return { organization: defaultOrganization, service: "identity", basePath: `/${first}`, rest: `/${parts.slice(2).join("/")}` };
   }
-  if (parts[2] === "identity_") {
+  const service = parts[2] === "identity_" ? "identity" : parts[2] === "orgaudit_" ? "orgaudit" : undefined;
+  if (service) {
     const org = organizations.find((o) => o.toLowerCase() === safeDecode(first).toLowerCase());
-    if (org) return { organization: org, basePath: `/${org}/identity_`, rest: `/${parts.slice(3).join("/")}` };
+    if (org) return { organization: org, service, basePath: `/${org}/${parts[2]}`, rest: `/${parts.slice(3).join("/")}` };
   }
   return undefined;
 }

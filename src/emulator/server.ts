@@ -4,6 +4,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import { AUDIT_READS, csvFieldsOf } from "./audit-handlers.js";
+import { AuditLog } from "./audit-log.js";
+import { auditNamesFor, auditWrite, type WriteAudit } from "./audit-writes.js";
 import { hasScopes, ISSUED_TOKEN_CLIENT_ID, scopeErrorMessage, TokenService } from "./auth.js";
 import { DISCOVERY_PATH, JWKS_PATH, openidConfiguration } from "./discovery.js";
 import { indexOperations, loadBundledDocument, type JsonObject, type OperationSpec } from "./document.js";
@@ -33,6 +36,8 @@ interface Organization {
   name: string;
   partitionGlobalId: string;
   store: OrganizationStore;
+  /** The events the organization's writes recorded. */
+  audit: AuditLog;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
@@ -45,7 +50,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const o of orgOptions) {
     if (orgs.has(o.name)) throw new Error(`Organization '${o.name}' is configured twice`);
     const seed = resolveSeed(o.seed ?? options.seed ?? "demo", validator);
-    orgs.set(o.name, { name: o.name, partitionGlobalId: o.partitionGlobalId.toLowerCase(), store: new OrganizationStore(seed, now) });
+    const partitionGlobalId = o.partitionGlobalId.toLowerCase();
+    const audit = new AuditLog({ name: o.name, partitionGlobalId }, auditNamesFor, now);
+    orgs.set(o.name, { name: o.name, partitionGlobalId, store: new OrganizationStore(seed, now), audit });
   }
   const defaultOrg = orgOptions[0]!.name;
   const clients = options.clients ?? [DEMO_CLIENT];
@@ -60,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const docsHtml = options.docsHtmlPath ? readDocs(options.docsHtmlPath) : undefined;
   const violations: ResponseViolation[] = [];
   const docText = JSON.stringify(doc);
+  const csvFields = csvFieldsOf(doc);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -95,12 +103,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const org = orgs.get(layout.organization)!;
 
     const rest = layout.rest.toLowerCase();
-    if (rest === DISCOVERY_PATH || rest === JWKS_PATH) {
+    // The audit service serves no tokens or key sets: those are Identity's.
+    if (layout.service === "identity" && (rest === DISCOVERY_PATH || rest === JWKS_PATH)) {
       // Public metadata: no token, no rate limit, as IdentityServer serves it.
       if (method !== "GET") return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: "GET" } }));
       return send(res, json(200, rest === JWKS_PATH ? key.jwks() : openidConfiguration(url + layout.basePath)));
     }
-    if (rest === "/connect/token") {
+    if (layout.service === "identity" && rest === "/connect/token") {
       if (method !== "POST") return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: "POST" } }));
       const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
       if (mediaType !== "application/x-www-form-urlencoded") {
@@ -114,16 +123,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return send(res, "access_token" in result ? json(200, result, noStore()) : json(result.status, result.body, noStore()));
     }
 
-    const match = matchOperation(operations, method, layout.rest);
+    const match = matchOperation(
+      operations.filter((o) => o.service === layout.service),
+      method,
+      layout.rest,
+    );
     if (match.kind === "not-found") return send(res, problem(404, "Not Found", traceId, { detail: `No route for ${requestUrl.pathname}` }));
     if (match.kind === "method-not-allowed") {
       return send(res, problem(405, "Method Not Allowed", traceId, { headers: { allow: match.allow.join(", ") } }));
     }
     const op = match.op;
+    // Set once the token names an actor: every answer to an audited write is then recorded.
+    const audited: { write?: WriteAudit | undefined } = {};
     // Faults and rate limits sit in front of the service, as a gateway's would; a lost answer
     // comes after it: the request is carried out and the connection dropped before the answer.
     const fault = faults?.next();
     const reply = (r: Reply): void => {
+      // A lost answer still happened: the audit trail has it, as the service's would.
+      audited.write?.finish(r.status, r.body);
       if (fault === "lose") res.socket?.destroy();
       else send(res, r, op, method, requestUrl.pathname);
     };
@@ -138,7 +155,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault === "500") return reply(problem(500, "An error occurred while processing your request.", traceId));
     if (fault === "503") return reply(problem(503, "Service Unavailable", traceId, { headers: { "retry-after": "1" } }));
 
-    const rate = limiter?.take(org.name, method);
+    // Identity's budgets are Identity's: the audit service publishes none.
+    const rate = layout.service === "identity" ? limiter?.take(org.name, method) : undefined;
     if (rate && !rate.allowed) {
       return reply(
         problem(429, "Too Many Requests", traceId, {
@@ -150,6 +168,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const bearer = await tokens.check(org.partitionGlobalId, req.headers.authorization);
     if (!bearer.ok) return reply(empty(401, { "www-authenticate": bearer.challenge }));
+    audited.write = auditWrite(op.operationId, org.store, (events) => org.audit.append(events), {
+      actor: { clientId: bearer.token.clientId, userId: bearer.token.userId },
+      params: match.params,
+      bodyText,
+      ipAddress: req.socket.remoteAddress,
+      now,
+    });
     if (!hasScopes(bearer.token.scopes, op.scopeAlternatives)) {
       return reply(json(403, { errorMessage: scopeErrorMessage(bearer.token.scopes, op.scopeAlternatives) }));
     }
@@ -168,6 +193,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!checked.ok) return reply(validationProblem(renameIdField(op, checked.errors), traceId));
 
     try {
+      const read = AUDIT_READS[op.operationId];
+      if (read) {
+        const context = { log: org.audit, partitionGlobalId: org.partitionGlobalId, csvFields };
+        return reply(read({ ...context, params: checked.params, query: checked.query }));
+      }
       const handler = HANDLERS[op.operationId];
       if (!handler)
         return reply(
@@ -215,6 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         partitionGlobalId: o.partitionGlobalId,
         baseUrl: `${url}/${o.name}/identity_`,
         tokenUrl: `${url}/${o.name}/identity_/connect/token`,
+        auditBaseUrl: `${url}/${o.name}/orgaudit_`,
       })),
     };
   }
@@ -253,14 +284,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     organizations: [...orgs.values()].map((o) => ({ name: o.name, partitionGlobalId: o.partitionGlobalId })),
     violations,
     baseUrl: (organization) => `${url}/${orgByName(organization).name}/identity_`,
+    auditBaseUrl: (organization) => `${url}/${orgByName(organization).name}/orgaudit_`,
+    auditEvents: (organization) => orgByName(organization).audit.all(),
     state: (organization) => {
       const org = orgByName(organization);
       return { organization: { name: org.name, partitionGlobalId: org.partitionGlobalId }, ...org.store.snapshot() };
     },
-    issueToken: ({ scopes, organization, expiresInSeconds }) => {
+    issueToken: ({ scopes, organization, expiresInSeconds, user }) => {
       const org = orgByName(organization);
       const to = { organization: org.name, partitionGlobalId: org.partitionGlobalId, issuer: `${url}/${org.name}/identity_` };
-      return tokens.issue(to, ISSUED_TOKEN_CLIENT_ID, scopes, expiresInSeconds).access_token;
+      const subject = user === undefined ? undefined : userIdOf(org, user);
+      return tokens.issue(to, ISSUED_TOKEN_CLIENT_ID, scopes, expiresInSeconds, subject).access_token;
     },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
@@ -268,6 +302,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.closeAllConnections();
       })),
   };
+}
+
+/** A user of the organization by id, user name or e-mail address (ignoring case). */
+function userIdOf(org: Organization, user: string): string {
+  const wanted = user.toLowerCase();
+  const found = org.store.snapshot().users.find((u) => [u.id, u.userName, u.email].some((v) => (v ?? "").toLowerCase() === wanted));
+  if (!found) throw new Error(`Organization '${org.name}' has no user '${user}'`);
+  return found.id;
 }
 
 function noStore(): Record<string, string> {

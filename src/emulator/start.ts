@@ -51,6 +51,7 @@ function banner(emulator: EmulatorHandle, line: CommandLine): string {
 
   Base URL        ${base}
   Token URL       ${base}/connect/token
+  Audit base      ${emulator.auditBaseUrl()} (the unified audit service: /api/query/events)
   Organization    ${org.name}, partitionGlobalId ${org.partitionGlobalId} (also the tokens' prt_id claim)
   Client id       ${DEMO_CLIENT.clientId}
   Client secret   ${DEMO_CLIENT.clientSecret}

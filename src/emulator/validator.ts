@@ -137,10 +137,14 @@ export class DocumentValidator {
       problems.push(`status ${res.status} of ${op.operationId} does not declare content type ${mediaType ?? "(none)"}`);
     } else {
       let body: unknown;
-      try {
-        body = JSON.parse(res.bodyText);
-      } catch {
-        problems.push(`status ${res.status} of ${op.operationId}: the body is not JSON`);
+      // A file (CSV, octet-stream) is checked as the text it is; everything else must be JSON.
+      if (!/json/.test(mediaType)) body = res.bodyText;
+      else {
+        try {
+          body = JSON.parse(res.bodyText);
+        } catch {
+          problems.push(`status ${res.status} of ${op.operationId}: the body is not JSON`);
+        }
       }
       if (body !== undefined) {
         const schemaPointer = `${response.pointer}/content/${escapeToken(mediaType)}/schema`;

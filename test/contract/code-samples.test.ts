@@ -72,7 +72,12 @@ describe("request samples in the contract (what the rendered docs show)", () => 
     let env: NodeJS.ProcessEnv;
     beforeAll(async () => {
       emulator = await start({ clients: [DEMO_CLIENT] });
-      env = { ...process.env, BASE: emulator.baseUrl(), TOKEN: emulator.issueToken({ scopes: [...PM_SCOPES] }) };
+      env = {
+        ...process.env,
+        BASE: emulator.baseUrl(),
+        AUDIT_BASE: emulator.auditBaseUrl(),
+        TOKEN: emulator.issueToken({ scopes: [...PM_SCOPES] }),
+      };
     });
     afterAll(() => {
       rmSync(join(root, "build/code-samples"), { recursive: true, force: true });
@@ -103,6 +108,11 @@ describe("request samples in the contract (what the rendered docs show)", () => 
       ["deleteGroup", 204],
       ["createGroup", 201],
       ["deleteGroups", 204],
+      ["listAuditEvents", 200],
+      ["listAuditEventSources", 200],
+      ["downloadAuditEvents", 200],
+      ["queryAuditRecords", 200],
+      ["downloadAuditRecords", 200],
     ];
 
     it("cover every operation", () => {

@@ -147,6 +147,9 @@ describe("rendered API docs (build/docs/index.html) in headless Chromium", () =>
     const scopes = write.page.getByText("Required scopes:").filter({ hasText: "PM.Group.Write" }).first();
     await scopes.waitFor();
     await expect(scopes.isVisible()).resolves.toBe(true);
+    const audit = await newPage();
+    await openOperation(audit.page, "listAuditEvents");
+    await audit.page.getByText("Required scopes:").filter({ hasText: "PM.Audit.Read" }).first().waitFor();
   });
 
   it("renders the request samples (curl, the TypeScript client, the payload) and the responses", async () => {

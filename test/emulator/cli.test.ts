@@ -63,7 +63,7 @@ describe("npm start", () => {
     expect(banner).toMatch(/Client id\s+emulator-demo-client/);
     expect(banner).toMatch(/Client secret\s+emulator-demo-secret/);
     expect(banner).toMatch(
-      /Scopes\s+PM\.Group PM\.Group\.Read PM\.Group\.Write PM\.RobotAccount PM\.RobotAccount\.Read PM\.RobotAccount\.Write PM\.User PM\.User\.Read PM\.User\.Write PM\.Directory PM\.Directory\.Read$/m,
+      /Scopes\s+PM\.Group PM\.Group\.Read PM\.Group\.Write PM\.RobotAccount PM\.RobotAccount\.Read PM\.RobotAccount\.Write PM\.User PM\.User\.Read PM\.User\.Write PM\.Directory PM\.Directory\.Read PM\.Audit PM\.Audit\.Read$/m,
     );
     expect(banner).toContain('import { createIdentityClient } from "uipath-identity-toolkit";');
     expect(banner).toContain(`baseUrl: "${base}"`);

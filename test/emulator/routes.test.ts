@@ -27,6 +27,8 @@ const INVITE_URL = `https://cloud.uipath.com/portal_/acceptInvite?organizationId
 const SCENARIO: Array<{ operationId: string; method: string; path: string; body?: unknown; status: number }> = [
   { operationId: "listGroups", method: "GET", path: `/api/Group/${ORG_ID}`, status: 200 },
   { operationId: "getGroup", method: "GET", path: `/api/Group/${ORG_ID}/${GRYFFINDORS}`, status: 200 },
+  { operationId: "queryAuditRecords", method: "GET", path: `/api/AuditQuery/${ORG_ID}?top=5`, status: 200 },
+  { operationId: "downloadAuditRecords", method: "GET", path: `/api/AuditQuery/${ORG_ID}/download?size=5`, status: 200 },
   { operationId: "listGroupMembers", method: "GET", path: `/api/Group/${ORG_ID}/${GRYFFINDORS}/Members`, status: 200 },
   {
     operationId: "listUsers",
@@ -154,8 +156,9 @@ const SCENARIO: Array<{ operationId: string; method: string; path: string; body?
 const start = emulatorPerTest();
 
 describe("routes", () => {
-  it("the scenario covers every operation in the document", () => {
+  it("the scenario covers every Identity operation in the document (the audit service's are in audit.test.ts)", () => {
     const ids = indexOperations(loadBundledDocument())
+      .filter((o) => o.service === "identity")
       .map((o) => o.operationId)
       .sort();
     expect(SCENARIO.map((s) => s.operationId).sort()).toEqual(ids);
@@ -173,7 +176,7 @@ describe("routes", () => {
         grant_type: "client_credentials",
         client_id: DEMO_CLIENT.clientId,
         client_secret: DEMO_CLIENT.clientSecret,
-        scope: "PM.Group PM.RobotAccount PM.User PM.Directory",
+        scope: "PM.Group PM.RobotAccount PM.User PM.Directory PM.Audit.Read",
       });
       expect(grant.status).toBe(200);
       for (const step of SCENARIO) {
@@ -246,7 +249,13 @@ describe("routes", () => {
     expect(docs.text).toContain("/openapi.json");
     const landing = await call(emulator.url, "GET", "/");
     expect(landing.json.organizations).toEqual([
-      { name: "hogwarts", partitionGlobalId: ORG_ID, baseUrl: emulator.baseUrl(), tokenUrl: `${emulator.baseUrl()}/connect/token` },
+      {
+        name: "hogwarts",
+        partitionGlobalId: ORG_ID,
+        baseUrl: emulator.baseUrl(),
+        tokenUrl: `${emulator.baseUrl()}/connect/token`,
+        auditBaseUrl: emulator.auditBaseUrl(),
+      },
     ]);
   });
 

@@ -5,7 +5,7 @@ import { errorFromResponse, IdentityInputError, type IdentityApiError, type Iden
 import type { OrganizationSource } from "../organization.js";
 import type { RetryMode } from "../retry.js";
 import { responseMeta } from "../response-meta.js";
-import type { Transport } from "../transport.js";
+import type { SendOptions, Transport } from "../transport.js";
 import type { paths } from "../types.js";
 import { assertGuid } from "../validate.js";
 
@@ -28,6 +28,8 @@ export interface ResourceContext {
   redact: (text: string) => string;
   /** The API base URL (for links the service wants built from it). */
   baseUrl: string;
+  /** The organization-level unified audit service's base (`…/{org}/orgaudit_`), when known. */
+  auditBaseUrl?: string | undefined;
   /** What openapi-fetch builds each call's request with (see PlannedRequest); absent: the real Request. */
   Request?: typeof Request;
 }
@@ -50,14 +52,20 @@ export function checkPartitionOption(options: CallOptions | undefined): void {
 /**
  * The openapi-fetch init for one call: a fetch bound to its options, and the Request class to
  * build with. The call's signal goes to the transport, not into openapi-fetch's Request, so a
- * call without one costs no controller.
+ * call without one costs no controller. `send` adds transport settings (no rate limit, a
+ * streamed body) for the calls that need them.
  */
-export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
+export function callInit(
+  ctx: ResourceContext,
+  options: CallOptions | undefined,
+  mode?: RetryMode,
+  send?: Pick<SendOptions, "rateLimited" | "stream">,
+) {
   const timeoutMs = options?.timeoutMs;
   assertTimeout(timeoutMs);
   const signal = options?.signal;
   return {
-    fetch: (request: Request) => ctx.transport.send(request, { signal, timeoutMs, mode, followRequestSignal: false }),
+    fetch: (request: Request) => ctx.transport.send(request, { signal, timeoutMs, mode, followRequestSignal: false, ...send }),
     // Per call: openapi-fetch takes `Request` from a call's options too (not in its types).
     Request: ctx.Request,
   };
