@@ -2,7 +2,7 @@
 // name, by kind, Identity's successes), what it refuses to guess, and that the emulator's own
 // events satisfy it when written through the client.
 import { describe, expect, it } from "@jest/globals";
-import { describeCause, latestCauses, touches, type AuditEventLike, type DriftObject } from "../../src/cli/audit-drift.js";
+import { describeCause, latestCauses, touches, type AuditEventLike, type DriftObject } from "../../src/cli/iac/audit-drift.js";
 import { createIdentityClient } from "../../src/client/index.js";
 import { DEMO_CLIENT, startEmulator } from "../../src/emulator/index.js";
 import { EMAILS, GRYFFINDORS, HARRY, RON, ROBY } from "../fixtures/walkthrough.js";
@@ -33,7 +33,7 @@ describe("which audit events touched an object", () => {
     expect(touches(event({ details: { name: "alumni" } }), alumni)).toBe(true);
     expect(touches(event({ details: { groupName: "ALUMNI" } }), { kind: "group", name: "Alumni" })).toBe(true);
     expect(touches(event({ details: { id: ALUMNI_ID } }), { kind: "group", name: "Alumni" })).toBe(false);
-    const roby = { kind: "robot account", id: ROBY, name: "Roby" } as const;
+    const roby = { kind: "robotAccount", id: ROBY, name: "Roby" } as const;
     expect(touches(event({ eventTarget: "Robot Account", details: { robotAccountId: ROBY } }), roby)).toBe(true);
     expect(touches(event({ eventTarget: "RobotAccounts", details: { robotAccountName: "roby" } }), { ...roby, id: undefined })).toBe(true);
     const ron = { kind: "user", name: EMAILS.ron } as const;
@@ -87,7 +87,7 @@ describe("which audit events touched an object", () => {
       const events = await app.audit.events().toArray();
       const objects: DriftObject[] = [
         { kind: "group", id: GRYFFINDORS, name: "Gryffindors" },
-        { kind: "robot account", id: ROBY, name: "Roby" },
+        { kind: "robotAccount", id: ROBY, name: "Roby" },
         { kind: "user", name: EMAILS.ron },
       ];
       const causes = latestCauses(objects, events);

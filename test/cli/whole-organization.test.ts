@@ -8,10 +8,11 @@ import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { EmulatorHandle } from "../../src/emulator/index.js";
+import { createIdentityClient } from "../../src/client/index.js";
+import { DEMO_CLIENT, type EmulatorHandle } from "../../src/emulator/index.js";
 import type { SeedData } from "../../src/emulator/seed.js";
 import { emulatorPerTest, type TestEmulatorOptions } from "../helpers/emulator.js";
-import { EMAILS } from "../fixtures/walkthrough.js";
+import { EMAILS, LUNA } from "../fixtures/walkthrough.js";
 import { emulatorEnv, ROOT, runCli, sandbox, startCli } from "./helpers.js";
 
 const box = sandbox();
@@ -152,6 +153,35 @@ robotAccounts:
         `  ${wrong}:8:14: group "Gryfindors" does not exist (neither in this organization nor in the file) (did you mean "Gryffindors"?)\n`,
     );
     expect(JSON.stringify(e.state())).toBe(before);
+  });
+});
+
+describe("who caused the drift", () => {
+  it("plan shows the actor and time of an out-of-band change made with another client; without the audit scope, one note says why not", async () => {
+    const intruder = { clientId: "nightly-sync", clientSecret: "nightly-sync-secret", scopes: ["PM.Group"] };
+    const { e, env } = await start({ clients: [DEMO_CLIENT, intruder] });
+    const path = file(`groups:\n  - name: Prefects\n    exclusive: true\n    members: [${EMAILS.hermione}, ${EMAILS.ron}]\n`);
+    // Another application adds Luna to Prefects behind the file's back.
+    const other = createIdentityClient({ baseUrl: e.baseUrl(), credentials: { ...intruder }, rateLimit: false });
+    const prefects = (await other.groups.list()).find((g) => g.name === "Prefects")!;
+    await other.groups.addMembers(prefects.id, [LUNA]);
+    const at = e.auditEvents().at(-1)!.createdOn;
+
+    const scopes = "PM.Group PM.RobotAccount PM.User PM.Directory PM.Audit.Read";
+    const plan = await runCli(["plan", "-f", path], { env: { ...env, UIPATH_SCOPES: scopes } });
+    expect(plan.stderr).toBe("");
+    expect(plan.stdout).toContain(`  ~ group "Prefects" (exclusive)\n      - ${EMAILS.luna}\n      last changed ${at} by nightly-sync: `);
+    const json = JSON.parse((await runCli(["plan", "-f", path, "-o", "json"], { env: { ...env, UIPATH_SCOPES: scopes } })).stdout) as {
+      changes: Array<{ name: string; drift?: Array<{ at: string; actor: string }> }>;
+    };
+    expect(json.changes.find((c) => c.name === "Prefects")?.drift?.[0]).toMatchObject({ at, actor: "nightly-sync" });
+
+    const blind = await runCli(["plan", "-f", path], { env: { ...env, UIPATH_SCOPES: "PM.Group PM.RobotAccount PM.User PM.Directory" } });
+    expect(blind.code).toBe(0);
+    expect(blind.stderr).toBe(
+      "Who changed these objects is not shown: this application may not read the audit log (grant it PM.Audit.Read).\n",
+    );
+    expect(blind.stdout).not.toContain("last changed");
   });
 });
 

@@ -72,7 +72,7 @@ function failureMarkdown(title: string, error: unknown, ctx: CliContext): string
 
 async function planFor(ctx: CliContext, file: IdentityFile): Promise<Planned> {
   const pm = await ctx.client();
-  return makePlan(pm, file, { rateLimit: ctx.rateLimit() });
+  return makePlan(pm, file, { rateLimit: ctx.rateLimit(), drift: true });
 }
 
 function guardsMarkdown(violations: string[]): string {

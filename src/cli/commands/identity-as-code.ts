@@ -83,7 +83,7 @@ export function registerIdentityAsCode(program: Command, act: Act): void {
         const maxRemovals = parsePercent(options.maxRemovals);
         const file = await readIdentityFiles(options.file, ctx.io);
         const pm = await ctx.client();
-        const planned = await makePlan(pm, file, { rateLimit: ctx.rateLimit() });
+        const planned = await makePlan(pm, file, { rateLimit: ctx.rateLimit(), drift: true });
         showPlan(ctx, planned.plan);
         assertGuards(planned, maxRemovals);
         if (options.out) {
@@ -116,7 +116,7 @@ export function registerIdentityAsCode(program: Command, act: Act): void {
         const saved = planPath === undefined ? undefined : readPlan(planPath);
         const file = saved ? saved.saved.desired : await readIdentityFiles(options.file as string[], ctx.io);
         const pm = await ctx.client();
-        let planned = await makePlan(pm, file, { rateLimit: ctx.rateLimit() });
+        let planned = await makePlan(pm, file, { rateLimit: ctx.rateLimit(), drift: true });
         if (saved) planned = fromSaved(planned, saved, planPath as string);
         const previous = lastUnfinished(ctx.io.env, planned.live.partitionGlobalId);
         if (previous) {

@@ -37,11 +37,10 @@ export interface AttributeChange {
   after: string | boolean | null;
 }
 
-/** Who last changed an object, from the audit log (when the token may read it). */
+/** Who last changed an object, from the audit log (when the token may read it): who, when, what. */
 export interface DriftEvent {
   at: string;
   actor: string;
-  type: string;
   summary: string;
 }
 

@@ -2,6 +2,7 @@
 // changes as the plan document every output renders. File problems come back all at once.
 import { AUTOMATION_CLOUD_RATE_LIMITS, type IdentityClient, type RateLimitOptions } from "../../client/index.js";
 import { isTransient } from "./apply-run.js";
+import { attachDrift } from "./drift.js";
 import { computePlan, needsFor, unnamedRemovals, type DiffOptions } from "./differ.js";
 import { FileProblems, problemLines, type IdentityFile } from "./identity-file.js";
 import { nameMembers, readLive, suggestUsers, type LiveState } from "./live.js";
@@ -36,6 +37,8 @@ export const PLAN_READ_ATTEMPTS = 3;
 export interface PlanOptions {
   rateLimit: RateLimitOptions | false | undefined;
   newId?: () => string;
+  /** Look up who last changed each object the plan changes back (the audit log). */
+  drift?: boolean;
 }
 
 /** A plan, its reads repeated after a transient failure, a few times at most. */
@@ -79,5 +82,9 @@ async function planOnce(pm: IdentityClient, file: IdentityFile, options: PlanOpt
     changes: computed.changes,
     notes: computed.notes,
   };
+  if (options.drift) {
+    const note = await attachDrift(pm, plan);
+    if (note) plan.notes.push(note);
+  }
   return { live, plan, steps: computed.steps };
 }

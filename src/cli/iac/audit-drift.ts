@@ -16,10 +16,11 @@
 // Anything else matches nothing: details that are not JSON, that name no object, or that name it
 // only inside a list or a nested value (a user's event that lists a group among its groups is not
 // that group's event). No guessing: an object no event names shows no cause.
-import { instantNs } from "./times.js";
+import type { ResourceKind } from "./model.js";
+import { instantNs } from "../times.js";
 
-/** The kinds a plan changes (as its `Change.what` names them). */
-export type DriftKind = "group" | "robot account" | "user";
+/** The kinds a plan changes (its `Change.resource`). */
+export type DriftKind = ResourceKind;
 
 export interface DriftObject {
   kind: DriftKind;
@@ -65,15 +66,15 @@ export interface DriftOptions {
   includeFailed?: boolean;
 }
 
-const TARGETS: Record<DriftKind, string> = { group: "group", "robot account": "robotaccount", user: "user" };
+const TARGETS: Record<DriftKind, string> = { group: "group", robotAccount: "robotaccount", user: "user" };
 const ID_KEYS: Record<DriftKind, string[]> = {
   group: ["id", "groupId"],
-  "robot account": ["id", "robotAccountId"],
+  robotAccount: ["id", "robotAccountId"],
   user: ["id", "userId"],
 };
 const NAME_KEYS: Record<DriftKind, string[]> = {
   group: ["name", "groupName"],
-  "robot account": ["name", "robotAccountName"],
+  robotAccount: ["name", "robotAccountName"],
   user: ["userName", "email"],
 };
 
