@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { BUILT_IN_GROUPS } from "../fixtures/walkthrough.js";
 import { closedPort } from "../helpers/http-server.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -43,7 +44,7 @@ function commandLineOf(pid: string): string {
 
 const env = { ...process.env, PATH: `${work}${delimiter}${process.env.PATH ?? ""}` };
 
-const GROUPS = ["Administrators", "Everyone", "Gryffindors", "alumni", "Prefects"];
+const GROUPS = [...BUILT_IN_GROUPS, "Gryffindors", "alumni", "Prefects"];
 
 describe("README: the emulator command from other languages", () => {
   it("the shell example: curl gets a token and lists the groups, and SIGINT stops the emulator", async () => {
