@@ -1,13 +1,22 @@
-// The README's TypeScript examples compile, strictly, against the package as users import it (by
+// The TypeScript examples of the user's guide (the README and docs/) compile, strictly, against the package as users import it (by
 // its own name, resolved through package.json's exports to the built declarations).
 import { describe, expect, it } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const root = resolve(import.meta.dirname, "..");
-const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
+// The user's guide: the README and the pages under docs/ it links to.
+const pages = [
+  "README.md",
+  ...readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
+const blocks = pages.flatMap((page) =>
+  [...readFileSync(join(root, page), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string),
+);
 
 /** What a fragment takes for granted: the client's import (unless it has its own) and a few names. */
 function header(code: string): string {

@@ -1,4 +1,4 @@
-// The README's examples of the emulator command from other languages, run as printed: the shell
+// docs/emulator.md's examples of the emulator command from other languages, run as printed: the shell
 // one with curl and the Python one, against `uipath-identity-emulator` (this repository's bin, on
 // PATH as an installed package puts it). The shell example's fixed port becomes a free one.
 import { afterAll, describe, expect, it } from "@jest/globals";
@@ -12,7 +12,7 @@ import { closedPort } from "../helpers/http-server.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
-const readme = readFileSync(join(root, "README.md"), "utf8");
+const readme = readFileSync(join(root, "docs/emulator.md"), "utf8");
 const section = readme.slice(readme.indexOf("### From any language: `uipath-identity-emulator`"));
 const block = (language: string) => new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, "m").exec(section)?.[1] ?? "";
 
@@ -46,7 +46,7 @@ const env = { ...process.env, PATH: `${work}${delimiter}${process.env.PATH ?? ""
 
 const GROUPS = [...BUILT_IN_GROUPS, "Gryffindors", "alumni", "Prefects"];
 
-describe("README: the emulator command from other languages", () => {
+describe("docs/emulator.md: the emulator command from other languages", () => {
   it("the shell example: curl gets a token and lists the groups, and SIGINT stops the emulator", async () => {
     const port = String(await closedPort());
     const script = block("sh").replaceAll("8080", port);
