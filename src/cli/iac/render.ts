@@ -1,15 +1,15 @@
 // Which renderer shows a plan for an output format: the plan document itself for json and yaml,
 // the review comment for markdown, Terraform-style text otherwise. The one place that decides.
-import { stringify } from "yaml";
 import type { CliContext } from "../context.js";
-import { showsData } from "../output.js";
+import { render, showsData } from "../output.js";
 import type { PlanDocument } from "./model.js";
 import { renderPlanMarkdown } from "./render-markdown.js";
 import { renderPlanText } from "./render-text.js";
 
 export function showPlan(ctx: CliContext, plan: PlanDocument): void {
   if (showsData(ctx.format)) {
-    ctx.print(ctx.format === "json" ? `${JSON.stringify(plan, null, 2)}\n` : stringify(plan));
+    // JSON and YAML print the whole document; JSON Lines and CSV one change per line.
+    ctx.print(render(ctx.format, [], [], ctx.format === "jsonl" || ctx.format === "csv" ? plan.changes : plan));
     return;
   }
   if (ctx.format === "markdown") {
