@@ -1,6 +1,7 @@
 // Where bearer tokens come from: client credentials (cached, one request in flight however many
 // callers wait), a fixed access token, or the caller's own provider function.
-import { IdentityApiError, errorFromResponse } from "./errors.js";
+import { errorFromResponse } from "./error-parsing.js";
+import { IdentityApiError, IdentityInputError } from "./errors.js";
 import { scrub } from "./redact.js";
 import { raceSignal } from "./signals.js";
 import { attemptsFor } from "./response-meta.js";
@@ -65,7 +66,8 @@ export function createTokenSource(credentials: Credentials, endpoint: TokenEndpo
 }
 
 function staticSource(token: string): TokenSource {
-  if (typeof token !== "string" || token === "") throw new TypeError("credentials.accessToken must be a non-empty string");
+  if (typeof token !== "string" || token === "")
+    throw new IdentityInputError("credentials.accessToken", "credentials.accessToken must be a non-empty string");
   return {
     getToken: async () => token,
     current: () => token,
@@ -80,7 +82,7 @@ function providerSource(provider: TokenProvider): TokenSource {
   return {
     async getToken(signal, rejected) {
       const token = await provider({ signal, forceRefresh: rejected !== undefined });
-      if (typeof token !== "string" || token === "") throw new TypeError("the token provider returned no token");
+      if (typeof token !== "string" || token === "") throw new IdentityInputError("credentials", "the token provider returned no token");
       seen.add(token);
       last = token;
       return token;
@@ -93,9 +95,10 @@ function providerSource(provider: TokenProvider): TokenSource {
 
 function clientCredentialsSource(credentials: ClientCredentials, endpoint: TokenEndpoint): TokenSource {
   const { clientId, clientSecret } = credentials;
-  if (typeof clientId !== "string" || clientId === "") throw new TypeError("credentials.clientId must be a non-empty string");
+  if (typeof clientId !== "string" || clientId === "")
+    throw new IdentityInputError("credentials.clientId", "credentials.clientId must be a non-empty string");
   if (typeof clientSecret !== "string" || clientSecret === "") {
-    throw new TypeError("credentials.clientSecret must be a non-empty string");
+    throw new IdentityInputError("credentials.clientSecret", "credentials.clientSecret must be a non-empty string");
   }
   const scope = Array.isArray(credentials.scopes) ? credentials.scopes.join(" ") : (credentials.scopes ?? DEFAULT_SCOPES.join(" "));
   const now = endpoint.now ?? Date.now;

@@ -29,17 +29,10 @@
  *   renewed once and the request re-sent once.
  * - Timeout: 30 s per attempt (connect, headers and body), generous for one page of 1000 while
  *   still catching a hung connection.
- * - Retries: 4 attempts in all; backoff 500 ms doubling to at most 20 s, half of each step
- *   random (equal jitter) so parallel clients spread out. Retried: 429 (any method: the service
- *   has not processed it), 502/503/504, network errors and timeouts for GET/PUT/DELETE, token
- *   requests and group creates. `Retry-After` (seconds or date) is honoured up to 60 s; a longer
- *   one is surfaced at once with `retryAfterMs` instead of blocking the caller for minutes.
- *   Robot-account creates are retried only on 429 or when the connection was never made
- *   (refused, DNS): the service picks their id, so a repeat after it may have acted could make
- *   a duplicate. Group creates carry a client-chosen id, so they are retried; if a retry meets
- *   409 and the group with that id has the requested name, it is returned as the result.
- * - Deletes: a retried single delete that meets 404 resolves (an earlier attempt deleted it and
- *   only the answer was lost); a 404 on the first attempt still throws not_found.
+ * - Retries: 4 attempts in all; backoff 500 ms doubling to at most 20 s, half of each step random
+ *   (equal jitter) so parallel clients spread out; `Retry-After` honoured up to 60 s. What is
+ *   retried, for which request, and what a repeat that meets its own first attempt returns: one
+ *   table, the README's "Retries" section (README.md#retries), kept true by test/client/retry.test.ts.
  * - Rate limits: on, with Automation Cloud's documented budgets per five minutes (GET 300,
  *   POST 24 000, PUT/PATCH/DELETE 160 each), per client instance, as a sliding window, so a bulk
  *   job goes as fast as the service allows without 429s. A used slot is reused only after the

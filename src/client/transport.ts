@@ -5,9 +5,9 @@
 // beside it, rather than building another Request per attempt: on Node 20 a Request costs more
 // than everything else a call does here.
 import type { TokenSource } from "./auth.js";
-import { IdentityApiError, parseRetryAfter } from "./errors.js";
+import { IdentityApiError } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
-import { decideRetry, methodRetryMode, type Outcome, type RetryMode, type RetryPolicy } from "./retry.js";
+import { decideRetry, methodRetryMode, parseRetryAfter, type Outcome, type RetryMode, type RetryPolicy } from "./retry.js";
 import { redactHeaders } from "./redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { DeadlineError, Deadlines } from "./deadlines.js";

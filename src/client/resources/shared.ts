@@ -1,7 +1,8 @@
 // What both resources share: per-call options, the openapi-fetch init that routes a call
 // through the transport with its own timeout and retry mode, and turning answers into errors.
 import type { Client } from "openapi-fetch";
-import { errorFromResponse, IdentityInputError, type IdentityApiError, type IdentityErrorKind } from "../errors.js";
+import { errorFromResponse } from "../error-parsing.js";
+import { IdentityInputError, type IdentityApiError, type IdentityErrorKind } from "../errors.js";
 import type { OrganizationSource } from "../organization.js";
 import type { RetryMode } from "../retry.js";
 import { responseMeta } from "../response-meta.js";
