@@ -1,5 +1,6 @@
 // The emulator's public option and handle types, and their defaults.
 import type { components } from "../../generated/schema.js";
+import { SCOPES } from "../../generated/scopes.js";
 import type { SeedData } from "./seed.js";
 
 type Group = components["schemas"]["Group"];
@@ -117,19 +118,8 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
-export const PM_SCOPES = [
-  "PM.Group",
-  "PM.Group.Read",
-  "PM.Group.Write",
-  "PM.RobotAccount",
-  "PM.RobotAccount.Read",
-  "PM.RobotAccount.Write",
-  "PM.User",
-  "PM.User.Read",
-  "PM.User.Write",
-  "PM.Directory",
-  "PM.Directory.Read",
-] as const;
+// Every scope the contract declares (its OAuth 2.0 security scheme), from the generated table.
+export const PM_SCOPES = SCOPES;
 
 export const DEFAULT_ORGANIZATION: EmulatorOrganization = {
   name: "hogwarts",

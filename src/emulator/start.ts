@@ -1,6 +1,7 @@
 // `npm start`: runs the emulator with the walkthrough data and tells a newcomer how to call it.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { OPERATION_SCOPES } from "../../generated/scopes.js";
 import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "./index.js";
 
 const DEFAULT_PORT = 8080;
@@ -25,6 +26,8 @@ function banner(emulator: EmulatorHandle): string {
   const org = emulator.organizations[0]!;
   const base = emulator.baseUrl();
   const scopes = DEMO_CLIENT.scopes.join(" ");
+  // For curl: the broad scope of every operation (each one's first alternative in the contract).
+  const broad = [...new Set(Object.values(OPERATION_SCOPES).flatMap((alternatives) => alternatives[0] ?? []))].join(" ");
   // A user to show off the calls that need no organization id (Ron, with the demo data).
   const user = emulator.state().users.find((u) => u.email);
   const readUser = user ? `\n  curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/User/${user.id}'` : "";
@@ -43,7 +46,7 @@ function banner(emulator: EmulatorHandle): string {
 
 Try it with curl (get a token, list the groups${user ? ", read a user by id, which needs no partitionGlobalId" : ""}):
 
-  TOKEN=$(curl -s '${base}/connect/token' -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret} --data-urlencode 'scope=PM.Group PM.RobotAccount PM.User PM.Directory' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+  TOKEN=$(curl -s '${base}/connect/token' -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret} --data-urlencode 'scope=${broad}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
   curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/Group/${org.partitionGlobalId}'${readUser}
 
 Or from TypeScript (no partitionGlobalId: the client reads it from the token):
