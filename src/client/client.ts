@@ -142,7 +142,15 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     use(...added);
   };
   const organization = createOrganizationSource(partitionGlobalId, () => source);
-  const ctx: ResourceContext = { raw, transport, organization, redact, baseUrl, Request: plannedRequests(() => middleware) };
+  const ctx: ResourceContext = {
+    raw,
+    transport,
+    organization,
+    redact,
+    baseUrl,
+    Request: plannedRequests(() => middleware),
+    done: (result) => unwrap(result, redact),
+  };
   return {
     groups: createGroupsResource(ctx),
     robotAccounts: createRobotAccountsResource(ctx),

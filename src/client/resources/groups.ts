@@ -1,11 +1,11 @@
 // Group operations: typed inputs in, typed groups out, with the conveniences users would
 // otherwise write themselves (a generated id on create, the current name on a members-only update).
 import { IdentityApiError, IdentityInputError } from "../errors.js";
-import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
+import type { PagedIterable } from "../paging.js";
 import { attemptsFor } from "../response-meta.js";
 import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
-import { callInit, checkPartitionOption, deleted, errorOf, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { assertGuid, assertGuidList, assertName } from "../validate.js";
+import { callInit, deletes, errorOf, pagedList, partitionOf, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface CreateGroupInput {
   name: string;
@@ -60,12 +60,10 @@ export interface GroupsResource {
 }
 
 export function createGroupsResource(ctx: ResourceContext): GroupsResource {
-  const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
-
   const get = async (groupId: Uuid, options?: CallOptions): Promise<Group> => {
     const id = assertGuid(groupId, "groupId");
     const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-    return done(await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
   };
 
   const update = async (groupId: Uuid, changes: UpdateGroupInput, options?: CallOptions): Promise<Group> => {
@@ -89,25 +87,20 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
       ...(toAdd && { directoryUserIDsToAdd: toAdd }),
       ...(toRemove && { directoryUserIDsToRemove: toRemove }),
     };
-    return done(await ctx.raw.PUT("/api/Group/{id}", { params: { path: { id } }, body, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.PUT("/api/Group/{id}", { params: { path: { id } }, body, ...callInit(ctx, options) }));
   };
 
-  const listMembersPage = async (groupId: Uuid, query: MembersPageQuery = {}, options?: CallOptions) => {
-    const id = assertGuid(groupId, "groupId");
-    assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
-    const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-    return done(
-      await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}/Members", {
-        params: { path, query: { top: query.top, skip: query.skip } },
-        ...callInit(ctx, options),
-      }),
-    );
-  };
+  const members = pagedList(ctx, (query: MembersPageQuery & { groupId: Uuid }, partitionGlobalId, options) =>
+    ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}/Members", {
+      params: { path: { partitionGlobalId, groupId: query.groupId }, query: { top: query.top, skip: query.skip } },
+      ...callInit(ctx, options),
+    }),
+  );
 
   return {
     async list(options) {
       const id = await partitionOf(ctx, options);
-      return done(await ctx.raw.GET("/api/Group/{id}", { params: { path: { id } }, ...callInit(ctx, options) }));
+      return ctx.done(await ctx.raw.GET("/api/Group/{id}", { params: { path: { id } }, ...callInit(ctx, options) }));
     },
 
     get,
@@ -132,37 +125,20 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
         }
         throw conflict;
       }
-      return done(result);
+      return ctx.done(result);
     },
 
     update,
     addMembers: (groupId, userIds, options) => update(groupId, { addMemberIds: userIds }, options),
     removeMembers: (groupId, userIds, options) => update(groupId, { removeMemberIds: userIds }, options),
 
-    async delete(groupId, options) {
-      const id = assertGuid(groupId, "groupId");
-      const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-      deleted(
-        await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }),
-        ctx.redact,
-      );
-    },
+    ...deletes(ctx, "groupId", "groupIds", {
+      one: (path, options) => ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }),
+      many: (groupIDs, id, options) =>
+        ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs }, ...callInit(ctx, options) }),
+    }),
 
-    async deleteMany(groupIds, options) {
-      const ids = assertGuidList(groupIds, "groupIds");
-      if (ids.length === 0) return;
-      const id = await partitionOf(ctx, options);
-      done(await ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs: ids }, ...callInit(ctx, options) }));
-    },
-
-    listMembers(groupId, options = {}) {
-      // Validate now, not on the first iteration, so bad input fails where the call is written.
-      checkPartitionOption(options);
-      const id = assertGuid(groupId, "groupId");
-      const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
-      return paginate((window) => listMembersPage(id, window, options), pageSize);
-    },
-
-    listMembersPage,
+    listMembers: (groupId, options) => members.list({ groupId: assertGuid(groupId, "groupId") }, options),
+    listMembersPage: (groupId, query = {}, options) => members.page({ ...query, groupId: assertGuid(groupId, "groupId") }, options),
   };
 }

@@ -1,5 +1,6 @@
-// What both resources share: per-call options, the openapi-fetch init that routes a call
-// through the transport with its own timeout and retry mode, and turning answers into errors.
+// What the resources share: per-call options, the openapi-fetch init that routes a call through
+// the transport with its own timeout and retry mode, one paged listing's two forms, and turning
+// answers into data or errors.
 import type { Client } from "openapi-fetch";
 import { errorFromResponse } from "../error-parsing.js";
 import { IdentityInputError, type IdentityApiError, type IdentityErrorKind } from "../errors.js";
@@ -8,7 +9,8 @@ import type { RetryMode } from "../retry.js";
 import { responseMeta } from "../response-meta.js";
 import type { Transport } from "../transport.js";
 import type { paths } from "../types.js";
-import { assertGuid } from "../validate.js";
+import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
+import { assertGuid, assertGuidList, assertPageSize, assertPageWindow } from "../validate.js";
 
 /** The optional last argument of every method. */
 export interface CallOptions {
@@ -18,6 +20,19 @@ export interface CallOptions {
   partitionGlobalId?: string;
   /** This call's per-attempt timeout, instead of the client's. */
   timeoutMs?: number;
+}
+
+/** The options of a method that pages lazily through a whole listing (each resource exports them under its own name). */
+export interface ListOptions extends CallOptions {
+  /** Page size used under the hood; default 1000, the most the service allows. */
+  pageSize?: number;
+}
+
+/** Which page a one-page method fetches (each resource's page query has these). */
+export interface PageWindow {
+  /** Items per page, 0 to 1000 (the service's default is 10). */
+  top?: number;
+  skip?: number;
 }
 
 export interface ResourceContext {
@@ -31,6 +46,43 @@ export interface ResourceContext {
   baseUrl: string;
   /** What openapi-fetch builds each call's request with (see PlannedRequest); absent: the real Request. */
   Request?: typeof Request;
+  /** The data of a successful answer, or the IdentityApiError of a failed one (see unwrap). */
+  done<D>(result: FetchResult<D>): D;
+}
+
+/** A page as the service may send it: `results` can be null when there are none. */
+interface ServicePage {
+  totalCount: number;
+  results?: unknown[] | null;
+}
+
+/** A page as the client hands it out: `results` never null. */
+export type Results<P extends ServicePage> = Omit<P, "results"> & { results: NonNullable<P["results"]> };
+
+type ItemOf<P extends ServicePage> = NonNullable<P["results"]>[number];
+
+/**
+ * One paged listing, both ways: `page` fetches one page (the window checked, the organization
+ * resolved, `results` never null), `list` pages lazily through every item, its options checked at
+ * once so bad input fails where the call is written, not on the first iteration. `fetchPage`
+ * sends the request for one page; `query` carries whatever else the listing is filtered by.
+ */
+export function pagedList<Q extends PageWindow, P extends ServicePage>(
+  ctx: ResourceContext,
+  fetchPage: (query: Q, partitionGlobalId: string, options: CallOptions | undefined) => Promise<FetchResult<P>>,
+) {
+  const page = async (query: Q, options: CallOptions | undefined): Promise<Results<P>> => {
+    assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
+    const partitionGlobalId = await partitionOf(ctx, options);
+    const data = ctx.done(await fetchPage(query, partitionGlobalId, options));
+    return { ...data, results: data.results ?? [] };
+  };
+  const list = (query: Q, options: ListOptions = {}): PagedIterable<ItemOf<P>> => {
+    checkPartitionOption(options);
+    const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
+    return paginate((window) => page({ ...query, ...window }, options), pageSize);
+  };
+  return { page, list };
 }
 
 /** The organization of a call (see OrganizationSource). */
@@ -95,6 +147,50 @@ export function deleted(result: FetchResult<unknown>, redact: (text: string) => 
   const error = errorOf(result, redact);
   if (error.kind === "not_found" && error.attempts > 1) return;
   throw error;
+}
+
+/** The requests of a resource's two deletes: one item by path parameter, several by a list. */
+export interface DeleteRequests<N extends string> {
+  one: (path: { partitionGlobalId: string } & Record<N, string>, options: CallOptions | undefined) => Promise<FetchResult<unknown>>;
+  many: (ids: string[], partitionGlobalId: string, options: CallOptions | undefined) => Promise<FetchResult<unknown>>;
+}
+
+/**
+ * A resource's `delete` and `deleteMany`, given the path parameter that names one item (also the
+ * field a bad id is reported as), the field of a bulk delete's list, and the two requests.
+ * `delete` resolves when a retried attempt meets 404 (see `deleted`).
+ */
+export function deletes<N extends string>(ctx: ResourceContext, name: N, listName: string, send: DeleteRequests<N>) {
+  return {
+    async delete(id: string, options?: CallOptions): Promise<void> {
+      const checked = assertGuid(id, name);
+      const path = { partitionGlobalId: await partitionOf(ctx, options), [name]: checked } as { partitionGlobalId: string } & Record<
+        N,
+        string
+      >;
+      deleted(await send.one(path, options), ctx.redact);
+    },
+    deleteMany: (ids: string[], options?: CallOptions) =>
+      deleteMany(ctx, listName, ids, options, (checked, id) => send.many(checked, id, options)),
+  };
+}
+
+/** Deletes the organization's items `ids` (checked first, as `field`) in one request; an empty list sends nothing. */
+export async function deleteMany(
+  ctx: ResourceContext,
+  field: string,
+  ids: unknown,
+  options: CallOptions | undefined,
+  send: (ids: string[], partitionGlobalId: string) => Promise<FetchResult<unknown>>,
+): Promise<void> {
+  const checked = assertGuidList(ids, field);
+  if (checked.length === 0) return;
+  ctx.done(await send(checked, await partitionOf(ctx, options)));
+}
+
+/** The service's names for a listing's search, sort and window. */
+export function searchQuery<S, O>(query: PageWindow & { search?: string; sortBy?: S; sortOrder?: O }) {
+  return { searchTerm: query.search, top: query.top, skip: query.skip, sortBy: query.sortBy, sortOrder: query.sortOrder };
 }
 
 interface IdentityResultLike {

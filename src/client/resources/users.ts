@@ -2,18 +2,19 @@
 // user, so creates choose the id here and read the user back; refusals (`succeeded: false`) throw
 // whatever the status. `findByEmail` turns an address into exactly one user, or says why it cannot.
 import { IdentityApiError, IdentityInputError, IdentityLookupError, type LookupCandidate } from "../errors.js";
-import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
+import type { PagedIterable } from "../paging.js";
 import { scrub } from "../redact.js";
 import { attemptsFor } from "../response-meta.js";
 import type { InvitedUser, NewUser, SortOrder, UpdateUser, User, UserPage, UserType, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
+import { assertGuid, assertGuidList, assertName } from "../validate.js";
 import {
   callInit,
-  checkPartitionOption,
   deleted,
+  deleteMany,
   identityOutcome,
+  pagedList,
   partitionOf,
-  unwrap,
+  searchQuery,
   type CallOptions,
   type ResourceContext,
 } from "./shared.js";
@@ -153,7 +154,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const DUPLICATE_USER_NAME = "DuplicateUserName";
 
 export function createUsersResource(ctx: ResourceContext): UsersResource {
-  const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
   /** Server text is scrubbed of the call's own secrets (a password) as well as the client's. */
   const redactWith = (secrets: Array<string | undefined>) => {
     const extra = secrets.filter((s): s is string => typeof s === "string" && s !== "");
@@ -162,31 +162,18 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
 
   const get = async (userId: Uuid, options?: CallOptions): Promise<User> => {
     const path = { userId: assertGuid(userId, "userId") };
-    return done(await ctx.raw.GET("/api/User/{userId}", { params: { path }, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.GET("/api/User/{userId}", { params: { path }, ...callInit(ctx, options) }));
   };
 
-  const listPage = async (query: UserPageQuery = {}, options?: CallOptions): Promise<UserResults> => {
-    assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
-    const partitionGlobalId = await partitionOf(ctx, options);
-    const page = done(
-      await ctx.raw.GET("/api/User/users/{partitionGlobalId}", {
-        params: {
-          path: { partitionGlobalId },
-          query: { searchTerm: query.search, top: query.top, skip: query.skip, sortBy: query.sortBy, sortOrder: query.sortOrder },
-        },
-        ...callInit(ctx, options),
-      }),
-    );
-    return { ...page, results: page.results ?? [] };
-  };
-
-  const list = (search: UserSearch = {}, options: ListUsersOptions = {}): PagedIterable<User> => {
-    // Validate now, not on the first iteration, so bad input fails where the call is written.
-    checkPartitionOption(options);
-    const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
-    const query = { ...search, sortBy: search.sortBy ?? "Id" };
-    return paginate((window) => listPage({ ...query, ...window }, options), pageSize);
-  };
+  const users = pagedList(ctx, (query: UserPageQuery, partitionGlobalId, options) =>
+    ctx.raw.GET("/api/User/users/{partitionGlobalId}", {
+      params: { path: { partitionGlobalId }, query: searchQuery(query) },
+      ...callInit(ctx, options),
+    }),
+  );
+  const listPage = (query: UserPageQuery = {}, options?: CallOptions): Promise<UserResults> => users.page(query, options);
+  const list = (search: UserSearch = {}, options?: ListUsersOptions): PagedIterable<User> =>
+    users.list({ ...search, sortBy: search.sortBy ?? "Id" }, options);
 
   /** A user just created with `id`: read back by id, or by user name if the service chose its own id. */
   const readCreated = async (id: string, userName: string, options?: CallOptions): Promise<User | undefined> => {
@@ -348,12 +335,10 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
       deleted(await ctx.raw.DELETE("/api/User/{userId}", { params: { path }, ...callInit(ctx, options) }), ctx.redact);
     },
 
-    async deleteMany(userIds, options) {
-      const ids = assertGuidList(userIds, "userIds");
-      if (ids.length === 0) return;
-      const partitionGlobalId = await partitionOf(ctx, options);
-      done(await ctx.raw.DELETE("/api/User", { body: { partitionGlobalId, userIds: ids }, ...callInit(ctx, options) }));
-    },
+    deleteMany: (userIds, options) =>
+      deleteMany(ctx, "userIds", userIds, options, (ids, partitionGlobalId) =>
+        ctx.raw.DELETE("/api/User", { body: { partitionGlobalId, userIds: ids }, ...callInit(ctx, options) }),
+      ),
   };
 }
 
