@@ -10,9 +10,6 @@ import type { IdentityClientOptions, RateLimitOptions } from "../client/index.js
 import { UsageError } from "./failures.js";
 import { readAll, type Io } from "./io.js";
 
-/** What the CLI asks for unless told otherwise: every resource its commands touch. */
-export const CLI_DEFAULT_SCOPES = ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"];
-
 export interface ConnectionFlags {
   profile?: string | undefined;
   baseUrl?: string | undefined;
@@ -63,7 +60,8 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
   const clientId = pick(flags.clientId, "UIPATH_CLIENT_ID", profile.clientId);
   const partitionGlobalId = pick(flags.partitionId, "UIPATH_PARTITION_ID", profile.partitionId);
   const scopeText = pick(flags.scopes, "UIPATH_SCOPES", Array.isArray(profile.scopes) ? profile.scopes.join(" ") : profile.scopes);
-  const scopes = scopeText ? scopeText.split(/[\s,]+/).filter(Boolean) : CLI_DEFAULT_SCOPES;
+  // Unset: each request asks for a scope its operation accepts, from the contract (see the client's README).
+  const scopes = scopeText ? scopeText.split(/[\s,]+/).filter(Boolean) : undefined;
 
   if (baseUrl === undefined && organization === undefined) {
     throw new UsageError(
@@ -109,11 +107,12 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
     options: {
       ...(baseUrl !== undefined ? { baseUrl } : { organization, region }),
       ...(partitionGlobalId !== undefined && { partitionGlobalId }),
-      credentials: { clientId, clientSecret, scopes },
+      credentials: { clientId, clientSecret, ...(scopes && { scopes }) },
       rateLimit,
     },
     describe:
-      `${where}, client ${clientId}, secret from ${secretFrom}, scopes ${scopes.join(" ")}` +
+      `${where}, client ${clientId}, secret from ${secretFrom}, ` +
+      (scopes ? `scopes ${scopes.join(" ")}` : "scopes per request, from the contract") +
       (redis ? ", rate limit shared through Redis" : ""),
   };
 }

@@ -24,6 +24,8 @@ export interface CliContext {
   client(): Promise<IdentityClient>;
   /** The API base in use, once the client exists (for messages). */
   baseUrl(): string | undefined;
+  /** Whether the settings name the scopes (UIPATH_SCOPES, --scopes, a profile), once the client exists; else they come from the contract. */
+  scopesGiven(): boolean | undefined;
   /** The client's rate-limit settings (false: none), once the client exists. */
   rateLimit(): RateLimitOptions | false | undefined;
   /** API requests sent so far by method (retries not counted; token requests not counted). */
@@ -45,6 +47,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
   let client: IdentityClient | undefined;
   let making: Promise<IdentityClient> | undefined;
   let rateLimit: RateLimitOptions | false | undefined;
+  let scopesGiven = false;
   const requests: Record<string, number> = {};
   const retries: Record<string, number> = {};
   const countRequest = (event: { method: string; url: string; attempt: number }) => {
@@ -63,6 +66,8 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
       (making ??= resolveConnection(options, io).then((connection) => {
         if (options.debug) io.stderr.write(`debug: ${connection.describe}\n`);
         rateLimit = connection.options.rateLimit;
+        const { credentials } = connection.options;
+        scopesGiven = typeof credentials === "object" && "scopes" in credentials && credentials.scopes !== undefined;
         if (rateLimit && rateLimit.redis !== undefined) {
           // Outages of the shared budget are worth a line: calls wait for Redis meanwhile.
           rateLimit.onRedisStatus = (event) => io.stderr.write(`${event.message}\n`);
@@ -76,6 +81,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
         return client;
       })),
     baseUrl: () => client?.baseUrl,
+    scopesGiven: () => (client === undefined ? undefined : scopesGiven),
     rateLimit: () => rateLimit,
     requests,
     retries,

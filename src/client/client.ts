@@ -14,6 +14,7 @@ import { createRobotAccountsResource, type RobotAccountsResource } from "./resou
 import { partitionOf, unwrap, type CallOptions, type FetchResult, type ResourceContext } from "./resources/shared.js";
 import { createUsersResource, type UsersResource } from "./resources/users.js";
 import { resolveRetryPolicy, type RetryOptions } from "./retry.js";
+import { operationFinder } from "./scopes.js";
 import { createTransport, plannedRequests, withOneRequest, type FetchFunction, type FetchWithInit, type LogHooks } from "./transport.js";
 import type { paths } from "./types.js";
 import { assertGuid } from "./validate.js";
@@ -56,9 +57,9 @@ export interface IdentityClientOptions extends DeploymentOptions, LogHooks {
 export interface IdentityClient {
   groups: GroupsResource;
   robotAccounts: RobotAccountsResource;
-  /** Users need the PM.User scopes: add them to `credentials.scopes` (they are not asked for by default). */
+  /** Users (scopes PM.User, or PM.User.Read / PM.User.Write). */
   users: UsersResource;
-  /** Directory lookups need the PM.Directory scopes: add them to `credentials.scopes`. */
+  /** Directory lookups (scopes PM.Directory or PM.Directory.Read). */
   directory: DirectoryResource;
   /**
    * The organization calls act on: the `partitionGlobalId` option, else the one the access token
@@ -122,6 +123,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     clientSignal: options.signal,
     userAgent,
     hooks: { onRequest: options.onRequest, onResponse: options.onResponse, onRetry: options.onRetry },
+    operationOf: operationFinder(baseUrl),
   });
   tokens = createTokenSource(options.credentials, {
     url: tokenUrlFor(baseUrl),

@@ -2,7 +2,9 @@
 // complaint of a 403, request ids from the headers, and the IdentityApiError built from all that.
 // The error classes themselves live in errors.ts.
 import { IdentityApiError, type IdentityErrorKind } from "./errors.js";
+import type { ScopesOfRefusal } from "./response-meta.js";
 import { parseRetryAfter } from "./retry.js";
+import { covers } from "./scopes.js";
 
 export function kindForStatus(status: number): IdentityErrorKind {
   if (status === 400 || status === 422) return "validation";
@@ -128,6 +130,8 @@ export interface ResponseErrorContext {
   redact: (text: string) => string;
   /** Overrides the kind the status implies (the token endpoint uses 400 for bad credentials). */
   kind?: IdentityErrorKind | undefined;
+  /** For a 403: what the token carried and what the operation accepts, as far as the client knows. */
+  scopes?: ScopesOfRefusal | undefined;
 }
 
 /** Builds the error for a non-2xx answer whose body has already been read. */
@@ -136,7 +140,7 @@ export function errorFromResponse(response: Response, body: unknown, ctx: Respon
   const parsed = parseErrorBody(body, ctx.redact);
   const serverMessage = parsed.message === undefined ? undefined : ctx.redact(parsed.message);
   const ids = requestIdsFromHeaders(response.headers);
-  const scopes = status === 403 ? parseScopeMessage(serverMessage) : {};
+  const scopes = status === 403 ? scopeVerdict(parseScopeMessage(serverMessage), ctx.scopes) : {};
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
   const statusText = response.statusText ? ` ${response.statusText}` : "";
   // A success status with an identity result that says `succeeded: false` is still a refusal.
@@ -144,7 +148,14 @@ export function errorFromResponse(response: Response, body: unknown, ctx: Respon
     ? `${ctx.method} ${ctx.path} was refused (${status}${statusText} with succeeded: false)`
     : `${ctx.method} ${ctx.path} failed with ${status}${statusText}`;
   if (serverMessage) message += `: ${serverMessage}`;
-  if (scopes.acceptedScopes) message += ` (grant one of: ${scopes.acceptedScopes.join(", ")})`;
+  if (scopes.tokenHadScope === true) {
+    message +=
+      ` (the token carries ${scopes.tokenScopes?.join(" ")}, which the operation accepts: the service refused it for ` +
+      "another reason, so granting scopes will not help; a user token must belong to an organization administrator)";
+  } else if (scopes.acceptedScopes) {
+    const carried = scopes.tokenScopes === undefined ? "" : `; the token carries ${scopes.tokenScopes.join(" ") || "no scope"}`;
+    message += ` (grant one of: ${scopes.acceptedScopes.join(", ")}${carried})`;
+  }
   return new IdentityApiError({
     kind: ctx.kind ?? kindForStatus(status),
     message,
@@ -156,11 +167,32 @@ export function errorFromResponse(response: Response, body: unknown, ctx: Respon
     errorCodes: parsed.errorCodes?.map(ctx.redact),
     acceptedScopes: scopes.acceptedScopes,
     tokenScopes: scopes.tokenScopes,
+    tokenHadScope: scopes.tokenHadScope,
     requestId: ids.requestId,
     traceId: parsed.traceId ?? ids.traceId,
     retryAfterMs,
     attempts: ctx.attempts,
   });
+}
+
+/**
+ * What a 403 says about scopes: the service's own words first (its complaint names the token's
+ * scopes and the accepted ones), else what the client knows (the token's claim, the contract), and
+ * whether the token carried an accepted scope set.
+ */
+function scopeVerdict(
+  said: { tokenScopes?: string[]; acceptedScopes?: string[] },
+  known: ScopesOfRefusal | undefined,
+): { tokenScopes?: string[]; acceptedScopes?: string[]; tokenHadScope?: boolean } {
+  const tokenScopes = said.tokenScopes ?? known?.sent;
+  const acceptedScopes = said.acceptedScopes ?? (known?.accepted && [...new Set(known.accepted.flat())]);
+  const alternatives = known?.accepted ?? said.acceptedScopes?.map((s) => [s]);
+  const out: { tokenScopes?: string[]; acceptedScopes?: string[]; tokenHadScope?: boolean } = {};
+  if (tokenScopes !== undefined) out.tokenScopes = tokenScopes;
+  if (acceptedScopes !== undefined && acceptedScopes.length > 0) out.acceptedScopes = acceptedScopes;
+  if (tokenScopes !== undefined && alternatives !== undefined && alternatives.length > 0)
+    out.tokenHadScope = covers(tokenScopes, alternatives);
+  return out;
 }
 
 /** Field names and messages come from the server too, so they get the same scrubbing. */

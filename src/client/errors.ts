@@ -27,6 +27,7 @@ export interface IdentityApiErrorInit {
   errorCodes?: string[] | undefined;
   acceptedScopes?: string[] | undefined;
   tokenScopes?: string[] | undefined;
+  tokenHadScope?: boolean | undefined;
   requestId?: string | undefined;
   traceId?: string | undefined;
   retryAfterMs?: number | undefined;
@@ -50,10 +51,17 @@ export class IdentityApiError extends Error {
   readonly errorCodes: string[] | undefined;
   /** For `forbidden`: the scopes the operation accepts (any one of them is enough). */
   readonly acceptedScopes: string[] | undefined;
-  /** For `forbidden`: the accepted scopes the token does not carry, i.e. what to grant. */
+  /** For `forbidden`: the accepted scopes the token does not carry, i.e. what to grant (none when it had one). */
   readonly missingScopes: string[] | undefined;
-  /** For `forbidden`: the scopes the service says the token had. */
+  /** For `forbidden`: the scopes the token had, as the service says, else as the token names them. */
   readonly tokenScopes: string[] | undefined;
+  /**
+   * For a 403: whether the token carried scopes the operation accepts. `false`: it lacked them
+   * (grant one of `missingScopes`); `true`: the service refused a scope the token had, so granting
+   * more will not help (a user token, say, whose user is not an organization administrator);
+   * undefined when neither the service nor the token said.
+   */
+  readonly tokenHadScope: boolean | undefined;
   readonly requestId: string | undefined;
   readonly traceId: string | undefined;
   /** For `rate_limited` (and 503): how long the service asked to wait, from Retry-After. */
@@ -72,8 +80,13 @@ export class IdentityApiError extends Error {
     this.errorCodes = init.errorCodes;
     this.acceptedScopes = init.acceptedScopes;
     this.tokenScopes = init.tokenScopes;
+    this.tokenHadScope = init.tokenHadScope;
     this.missingScopes =
-      init.acceptedScopes === undefined ? undefined : init.acceptedScopes.filter((s) => !(init.tokenScopes ?? []).includes(s));
+      init.acceptedScopes === undefined
+        ? undefined
+        : init.tokenHadScope === true
+          ? []
+          : init.acceptedScopes.filter((s) => !(init.tokenScopes ?? []).includes(s));
     this.requestId = init.requestId;
     this.traceId = init.traceId;
     this.retryAfterMs = init.retryAfterMs;
@@ -95,6 +108,7 @@ export class IdentityApiError extends Error {
       acceptedScopes: this.acceptedScopes,
       missingScopes: this.missingScopes,
       tokenScopes: this.tokenScopes,
+      tokenHadScope: this.tokenHadScope,
       requestId: this.requestId,
       traceId: this.traceId,
       retryAfterMs: this.retryAfterMs,

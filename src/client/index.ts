@@ -5,7 +5,7 @@
  * ```ts
  * const pm = createIdentityClient({
  *   organization: "acme",                           // Automation Cloud; or baseUrl for Suite/standalone
- *   credentials: { clientId, clientSecret, scopes: ["PM.Group", "PM.RobotAccount", "PM.User"] },
+ *   credentials: { clientId, clientSecret },       // scopes: per call, from the contract
  * });
  * const ron = await pm.users.findByEmail("ron.weasley@hogwarts.example");
  * const group = await pm.groups.create({ name: "Gryffindors", memberIds: [ron.id] });
@@ -16,10 +16,12 @@
  * - Base URL: `https://{region}/{organization}/identity_` with region `cloud.uipath.com`, the
  *   organization-level form that works for every Cloud organization (the host-level form fails
  *   on newer ones). Token endpoint: `{baseUrl}/connect/token` on every deployment.
- * - Scopes requested: `PM.Group PM.RobotAccount`, the broad scopes of the group and robot-account
- *   methods. The users and directory methods need `PM.User` and `PM.Directory` (or their narrow
- *   forms) as well; they are not asked for by default, because an External Application that was
- *   not granted them would then get no token at all.
+ * - Scopes: without `credentials.scopes`, each call asks for a scope its operation accepts, from
+ *   the contract (generated/scopes.js): the broad one (`PM.Group`) first, the narrow one the call
+ *   accepts when the application was not granted it; one cached token per scope set; what the
+ *   application lacks is remembered for 5 minutes, and a call it lacks every scope for fails
+ *   before anything is sent, naming the scope and where to grant it (README: "Methods and the
+ *   scopes they need"). With `credentials.scopes`: one token with exactly those, for every call.
  * - Organization: `partitionGlobalId` may be left out; the client reads it from the access token
  *   (the JWT claim `prt_id`, no extra request). An explicit id that differs from the token's is
  *   refused before sending, since the service would refuse it too.
@@ -53,7 +55,6 @@ export { createIdentityClient, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type { IdentityClient, IdentityClientOptions } from "./client.js";
 export { IdentityApiError, IdentityInputError, IdentityLookupError } from "./errors.js";
 export type { IdentityErrorKind, LookupCandidate } from "./errors.js";
-export { DEFAULT_SCOPES } from "./auth.js";
 export type { ClientCredentials, Credentials, StaticToken, TokenProvider, TokenRequestContext } from "./auth.js";
 export { DEFAULT_RETRY } from "./retry.js";
 export type { RetryOptions } from "./retry.js";

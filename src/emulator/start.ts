@@ -49,17 +49,13 @@ Try it with curl (get a token, list the groups${user ? ", read a user by id, whi
   TOKEN=$(curl -s '${base}/connect/token' -d grant_type=client_credentials -d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret} --data-urlencode 'scope=${broad}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
   curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/Group/${org.partitionGlobalId}'${readUser}
 
-Or from TypeScript (no partitionGlobalId: the client reads it from the token):
+Or from TypeScript (no partitionGlobalId: the client reads it from the token; no scopes: each call asks for one the contract names):
 
   import { createIdentityClient } from "uipath-identity-toolkit";
 
   const pm = createIdentityClient({
     baseUrl: "${base}",
-    credentials: {
-      clientId: "${DEMO_CLIENT.clientId}",
-      clientSecret: "${DEMO_CLIENT.clientSecret}",
-      scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"],
-    },
+    credentials: { clientId: "${DEMO_CLIENT.clientId}", clientSecret: "${DEMO_CLIENT.clientSecret}" },
   });${findUser}
   console.log(await pm.groups.list());
 

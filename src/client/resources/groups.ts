@@ -5,7 +5,7 @@ import type { PagedIterable } from "../paging.js";
 import { attemptsFor } from "../response-meta.js";
 import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
 import { assertGuid, assertGuidList, assertName } from "../validate.js";
-import { callInit, deletes, errorOf, pagedList, partitionOf, type CallOptions, type ResourceContext } from "./shared.js";
+import { callInit, deletes, errorOf, operation, pagedList, partitionOf, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface CreateGroupInput {
   name: string;
@@ -59,11 +59,20 @@ export interface GroupsResource {
   listMembersPage(groupId: Uuid, query?: MembersPageQuery, options?: CallOptions): Promise<GroupMemberPage>;
 }
 
+const LIST = operation("GET /api/Group/{id}");
+const GET = operation("GET /api/Group/{partitionGlobalId}/{groupId}"); // get; update without a name
+// The id is ours, so repeating the create cannot make a second group: retry it like a PUT.
+const CREATE = operation("POST /api/Group", "idempotent");
+const UPDATE = operation("PUT /api/Group/{id}"); // update, addMembers, removeMembers
+const DELETE = operation("DELETE /api/Group/{partitionGlobalId}/{groupId}");
+const DELETE_MANY = operation("DELETE /api/Group/{id}");
+const MEMBERS = operation("GET /api/Group/{partitionGlobalId}/{groupId}/Members"); // listMembers, listMembersPage
+
 export function createGroupsResource(ctx: ResourceContext): GroupsResource {
   const get = async (groupId: Uuid, options?: CallOptions): Promise<Group> => {
     const id = assertGuid(groupId, "groupId");
-    const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-    return ctx.done(await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
+    const path = { partitionGlobalId: await partitionOf(ctx, options, GET), groupId: id };
+    return ctx.done(await ctx.raw.GET(GET.path, { params: { path }, ...callInit(ctx, options, GET) }));
   };
 
   const update = async (groupId: Uuid, changes: UpdateGroupInput, options?: CallOptions): Promise<Group> => {
@@ -74,7 +83,7 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
     const toAdd = changes.addMemberIds === undefined ? undefined : assertGuidList(changes.addMemberIds, "addMemberIds");
     const toRemove = changes.removeMemberIds === undefined ? undefined : assertGuidList(changes.removeMemberIds, "removeMemberIds");
     let name = changes.name === undefined ? undefined : assertName(changes.name, "name");
-    const partitionGlobalId = await partitionOf(ctx, options);
+    const partitionGlobalId = await partitionOf(ctx, options, UPDATE);
     if (name === undefined) {
       // The service wants the name on every update; fetch it so a members-only change keeps it.
       const current = await get(id, { ...options, partitionGlobalId });
@@ -87,20 +96,20 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
       ...(toAdd && { directoryUserIDsToAdd: toAdd }),
       ...(toRemove && { directoryUserIDsToRemove: toRemove }),
     };
-    return ctx.done(await ctx.raw.PUT("/api/Group/{id}", { params: { path: { id } }, body, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.PUT(UPDATE.path, { params: { path: { id } }, body, ...callInit(ctx, options, UPDATE) }));
   };
 
-  const members = pagedList(ctx, (query: MembersPageQuery & { groupId: Uuid }, partitionGlobalId, options) =>
-    ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}/Members", {
+  const members = pagedList(ctx, MEMBERS, (query: MembersPageQuery & { groupId: Uuid }, partitionGlobalId, init) =>
+    ctx.raw.GET(MEMBERS.path, {
       params: { path: { partitionGlobalId, groupId: query.groupId }, query: { top: query.top, skip: query.skip } },
-      ...callInit(ctx, options),
+      ...init,
     }),
   );
 
   return {
     async list(options) {
-      const id = await partitionOf(ctx, options);
-      return ctx.done(await ctx.raw.GET("/api/Group/{id}", { params: { path: { id } }, ...callInit(ctx, options) }));
+      const id = await partitionOf(ctx, options, LIST);
+      return ctx.done(await ctx.raw.GET(LIST.path, { params: { path: { id } }, ...callInit(ctx, options, LIST) }));
     },
 
     get,
@@ -109,10 +118,9 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
       const name = assertName(input.name, "name");
       const id = input.id === undefined ? crypto.randomUUID() : assertGuid(input.id, "id");
       const members = input.memberIds === undefined ? undefined : assertGuidList(input.memberIds, "memberIds");
-      const partitionGlobalId = await partitionOf(ctx, options);
+      const partitionGlobalId = await partitionOf(ctx, options, CREATE);
       const body = { partitionGlobalId, id, name, ...(members && { directoryUserMemberIDs: members }) };
-      // The id is ours, so repeating the create cannot make a second group: retry it like a PUT.
-      const result = await ctx.raw.POST("/api/Group", { body, ...callInit(ctx, options, "idempotent") });
+      const result = await ctx.raw.POST(CREATE.path, { body, ...callInit(ctx, options, CREATE) });
       if (result.response.status === 409 && attemptsFor(result.response) > 1) {
         // An earlier attempt may have created the group before its answer was lost. If the group
         // with our id exists under our name, that was us: return it instead of the conflict.
@@ -133,9 +141,11 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
     removeMembers: (groupId, userIds, options) => update(groupId, { removeMemberIds: userIds }, options),
 
     ...deletes(ctx, "groupId", "groupIds", {
-      one: (path, options) => ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }),
-      many: (groupIDs, id, options) =>
-        ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs }, ...callInit(ctx, options) }),
+      one: [DELETE, (path, init) => ctx.raw.DELETE(DELETE.path, { params: { path }, ...init })],
+      many: [
+        DELETE_MANY,
+        (groupIDs, id, init) => ctx.raw.DELETE(DELETE_MANY.path, { params: { path: { id } }, body: { groupIDs }, ...init }),
+      ],
     }),
 
     listMembers: (groupId, options) => members.list({ groupId: assertGuid(groupId, "groupId") }, options),

@@ -2,7 +2,7 @@
 import type { PagedIterable } from "../paging.js";
 import type { RobotAccount, RobotAccountPage, RobotAccountQuery, Uuid } from "../types.js";
 import { assertGuid, assertGuidList, assertName } from "../validate.js";
-import { callInit, deletes, pagedList, partitionOf, searchQuery, type CallOptions, type ResourceContext } from "./shared.js";
+import { callInit, deletes, operation, pagedList, partitionOf, searchQuery, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface RobotAccountSearch {
   /** Only accounts whose name or display name contains this text (the service's `searchTerm`). */
@@ -60,12 +60,17 @@ export interface RobotAccountsResource {
   removeFromGroups(robotAccountId: Uuid, groupIds: Uuid[], options?: CallOptions): Promise<RobotAccount>;
 }
 
+const LIST = operation("GET /api/RobotAccount/{id}"); // list, listPage
+const GET = operation("GET /api/RobotAccount/{partitionGlobalId}/{robotAccountId}");
+// The service picks the new account's id, so a repeat after it may have acted could make a second one.
+const CREATE = operation("POST /api/RobotAccount", "unsafe");
+const UPDATE = operation("PUT /api/RobotAccount/{id}"); // update, addToGroups, removeFromGroups
+const DELETE = operation("DELETE /api/RobotAccount/{partitionGlobalId}/{robotAccountId}");
+const DELETE_MANY = operation("DELETE /api/RobotAccount/{id}");
+
 export function createRobotAccountsResource(ctx: ResourceContext): RobotAccountsResource {
-  const accounts = pagedList(ctx, (query: RobotAccountPageQuery, id, options) =>
-    ctx.raw.GET("/api/RobotAccount/{id}", {
-      params: { path: { id }, query: searchQuery(query) },
-      ...callInit(ctx, options),
-    }),
+  const accounts = pagedList(ctx, LIST, (query: RobotAccountPageQuery, id, init) =>
+    ctx.raw.GET(LIST.path, { params: { path: { id }, query: searchQuery(query) }, ...init }),
   );
 
   const update = async (robotAccountId: Uuid, changes: UpdateRobotAccountInput, options?: CallOptions) => {
@@ -74,14 +79,14 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
     const toAdd = changes.addToGroupIds === undefined ? undefined : assertGuidList(changes.addToGroupIds, "addToGroupIds");
     const toRemove =
       changes.removeFromGroupIds === undefined ? undefined : assertGuidList(changes.removeFromGroupIds, "removeFromGroupIds");
-    const partitionGlobalId = await partitionOf(ctx, options);
+    const partitionGlobalId = await partitionOf(ctx, options, UPDATE);
     const body = {
       partitionGlobalId,
       ...(changes.displayName !== undefined && { displayName: changes.displayName }),
       ...(toAdd && { groupIDsToAdd: toAdd }),
       ...(toRemove && { groupIDsToRemove: toRemove }),
     };
-    return ctx.done(await ctx.raw.PUT("/api/RobotAccount/{id}", { params: { path: { id } }, body, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.PUT(UPDATE.path, { params: { path: { id } }, body, ...callInit(ctx, options, UPDATE) }));
   };
 
   return {
@@ -90,32 +95,30 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
 
     async get(robotAccountId, options) {
       const accountId = assertGuid(robotAccountId, "robotAccountId");
-      const path = { partitionGlobalId: await partitionOf(ctx, options), robotAccountId: accountId };
-      return ctx.done(
-        await ctx.raw.GET("/api/RobotAccount/{partitionGlobalId}/{robotAccountId}", { params: { path }, ...callInit(ctx, options) }),
-      );
+      const path = { partitionGlobalId: await partitionOf(ctx, options, GET), robotAccountId: accountId };
+      return ctx.done(await ctx.raw.GET(GET.path, { params: { path }, ...callInit(ctx, options, GET) }));
     },
 
     async create(input, options) {
       const name = assertName(input.name, "name");
       if (input.displayName !== undefined) assertName(input.displayName, "displayName");
       const groups = input.groupIds === undefined ? undefined : assertGuidList(input.groupIds, "groupIds");
-      const partitionGlobalId = await partitionOf(ctx, options);
+      const partitionGlobalId = await partitionOf(ctx, options, CREATE);
       const body = {
         partitionGlobalId,
         name,
         ...(input.displayName !== undefined && { displayName: input.displayName }),
         ...(groups && { groupIDsToAdd: groups }),
       };
-      // Retry mode "unsafe": see the method's documentation.
-      return ctx.done(await ctx.raw.POST("/api/RobotAccount", { body, ...callInit(ctx, options, "unsafe") }));
+      return ctx.done(await ctx.raw.POST(CREATE.path, { body, ...callInit(ctx, options, CREATE) }));
     },
 
     ...deletes(ctx, "robotAccountId", "robotAccountIds", {
-      one: (path, options) =>
-        ctx.raw.DELETE("/api/RobotAccount/{partitionGlobalId}/{robotAccountId}", { params: { path }, ...callInit(ctx, options) }),
-      many: (robotAccountIDs, id, options) =>
-        ctx.raw.DELETE("/api/RobotAccount/{id}", { params: { path: { id } }, body: { robotAccountIDs }, ...callInit(ctx, options) }),
+      one: [DELETE, (path, init) => ctx.raw.DELETE(DELETE.path, { params: { path }, ...init })],
+      many: [
+        DELETE_MANY,
+        (robotAccountIDs, id, init) => ctx.raw.DELETE(DELETE_MANY.path, { params: { path: { id } }, body: { robotAccountIDs }, ...init }),
+      ],
     }),
 
     update,

@@ -6,6 +6,7 @@ import { errorFromResponse } from "../error-parsing.js";
 import { IdentityInputError, type IdentityApiError, type IdentityErrorKind } from "../errors.js";
 import type { OrganizationSource } from "../organization.js";
 import type { RetryMode } from "../retry.js";
+import { scopeNeed, type OperationKey, type ScopeNeed } from "../scopes.js";
 import { responseMeta } from "../response-meta.js";
 import type { Transport } from "../transport.js";
 import type { paths } from "../types.js";
@@ -65,16 +66,17 @@ type ItemOf<P extends ServicePage> = NonNullable<P["results"]>[number];
  * One paged listing, both ways: `page` fetches one page (the window checked, the organization
  * resolved, `results` never null), `list` pages lazily through every item, its options checked at
  * once so bad input fails where the call is written, not on the first iteration. `fetchPage`
- * sends the request for one page; `query` carries whatever else the listing is filtered by.
+ * sends the request for one page to `op`; `query` carries whatever else the listing is filtered by.
  */
 export function pagedList<Q extends PageWindow, P extends ServicePage>(
   ctx: ResourceContext,
-  fetchPage: (query: Q, partitionGlobalId: string, options: CallOptions | undefined) => Promise<FetchResult<P>>,
+  op: Operation,
+  fetchPage: (query: Q, partitionGlobalId: string, init: CallInit) => Promise<FetchResult<P>>,
 ) {
   const page = async (query: Q, options: CallOptions | undefined): Promise<Results<P>> => {
     assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
-    const partitionGlobalId = await partitionOf(ctx, options);
-    const data = ctx.done(await fetchPage(query, partitionGlobalId, options));
+    const partitionGlobalId = await partitionOf(ctx, options, op);
+    const data = ctx.done(await fetchPage(query, partitionGlobalId, callInit(ctx, options, op)));
     return { ...data, results: data.results ?? [] };
   };
   const list = (query: Q, options: ListOptions = {}): PagedIterable<ItemOf<P>> => {
@@ -85,11 +87,28 @@ export function pagedList<Q extends PageWindow, P extends ServicePage>(
   return { page, list };
 }
 
-/** The organization of a call (see OrganizationSource). */
-export function partitionOf(ctx: ResourceContext, options: CallOptions | undefined): Promise<string> {
+/** An operation as a resource method calls it. */
+export interface Operation<P extends string = string> {
+  /** Its path, for openapi-fetch. */
+  readonly path: P;
+  /** The scopes it accepts, from the contract. */
+  readonly need: ScopeNeed;
+  /** Its retry mode, when the method's is not right for it (see the README's "Retries"). */
+  readonly mode?: RetryMode | undefined;
+}
+
+type PathOf<K extends string> = K extends `${string} ${infer P}` ? P : never;
+
+/** The operation `METHOD /path` of the contract (a typo does not compile). */
+export function operation<K extends OperationKey>(key: K, mode?: RetryMode): Operation<PathOf<K>> {
+  return { path: key.slice(key.indexOf(" ") + 1) as PathOf<K>, need: scopeNeed(key), mode };
+}
+
+/** The organization of a call to `op` (see OrganizationSource); none: any call. */
+export function partitionOf(ctx: ResourceContext, options: CallOptions | undefined, op?: Operation): Promise<string> {
   // Checked first: resolving may fetch a token, and bad input must fail before any request.
   assertTimeout(options?.timeoutMs);
-  return ctx.organization.resolve(options?.partitionGlobalId, options?.signal);
+  return ctx.organization.resolve(options?.partitionGlobalId, options?.signal, op?.need);
 }
 
 /**
@@ -101,20 +120,24 @@ export function checkPartitionOption(options: CallOptions | undefined): void {
 }
 
 /**
- * The openapi-fetch init for one call: a fetch bound to its options, and the Request class to
- * build with. The call's signal goes to the transport, not into openapi-fetch's Request, so a
+ * The openapi-fetch init for one call to `op`: a fetch bound to its options, and the Request class
+ * to build with. The call's signal goes to the transport, not into openapi-fetch's Request, so a
  * call without one costs no controller.
  */
-export function callInit(ctx: ResourceContext, options: CallOptions | undefined, mode?: RetryMode) {
+export function callInit(ctx: ResourceContext, options: CallOptions | undefined, op: Operation) {
   const timeoutMs = options?.timeoutMs;
   assertTimeout(timeoutMs);
   const signal = options?.signal;
   return {
-    fetch: (request: Request) => ctx.transport.send(request, { signal, timeoutMs, mode, followRequestSignal: false }),
+    fetch: (request: Request) =>
+      ctx.transport.send(request, { signal, timeoutMs, mode: op.mode, scopes: op.need, followRequestSignal: false }),
     // Per call: openapi-fetch takes `Request` from a call's options too (not in its types).
     Request: ctx.Request,
   };
 }
+
+/** What `callInit` returns: spread it into an openapi-fetch call's options. */
+export type CallInit = ReturnType<typeof callInit>;
 
 function assertTimeout(timeoutMs: number | undefined): void {
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
@@ -149,10 +172,10 @@ export function deleted(result: FetchResult<unknown>, redact: (text: string) => 
   throw error;
 }
 
-/** The requests of a resource's two deletes: one item by path parameter, several by a list. */
+/** A resource's two deletes: one item by path parameter, several by a list, each its operation and request. */
 export interface DeleteRequests<N extends string> {
-  one: (path: { partitionGlobalId: string } & Record<N, string>, options: CallOptions | undefined) => Promise<FetchResult<unknown>>;
-  many: (ids: string[], partitionGlobalId: string, options: CallOptions | undefined) => Promise<FetchResult<unknown>>;
+  one: [Operation, (path: { partitionGlobalId: string } & Record<N, string>, init: CallInit) => Promise<FetchResult<unknown>>];
+  many: [Operation, (ids: string[], partitionGlobalId: string, init: CallInit) => Promise<FetchResult<unknown>>];
 }
 
 /**
@@ -160,32 +183,37 @@ export interface DeleteRequests<N extends string> {
  * field a bad id is reported as), the field of a bulk delete's list, and the two requests.
  * `delete` resolves when a retried attempt meets 404 (see `deleted`).
  */
-export function deletes<N extends string>(ctx: ResourceContext, name: N, listName: string, send: DeleteRequests<N>) {
+export function deletes<N extends string>(ctx: ResourceContext, name: N, listName: string, requests: DeleteRequests<N>) {
+  const [one, sendOne] = requests.one;
+  const [many, sendMany] = requests.many;
   return {
     async delete(id: string, options?: CallOptions): Promise<void> {
       const checked = assertGuid(id, name);
-      const path = { partitionGlobalId: await partitionOf(ctx, options), [name]: checked } as { partitionGlobalId: string } & Record<
+      const path = { partitionGlobalId: await partitionOf(ctx, options, one), [name]: checked } as { partitionGlobalId: string } & Record<
         N,
         string
       >;
-      deleted(await send.one(path, options), ctx.redact);
+      deleted(await sendOne(path, callInit(ctx, options, one)), ctx.redact);
     },
     deleteMany: (ids: string[], options?: CallOptions) =>
-      deleteMany(ctx, listName, ids, options, (checked, id) => send.many(checked, id, options)),
+      deleteMany(ctx, many, listName, ids, options, (checked, partitionGlobalId) =>
+        sendMany(checked, partitionGlobalId, callInit(ctx, options, many)),
+      ),
   };
 }
 
-/** Deletes the organization's items `ids` (checked first, as `field`) in one request; an empty list sends nothing. */
+/** Deletes the organization's items `ids` (checked first, as `field`) in one request to `op`; an empty list sends nothing. */
 export async function deleteMany(
   ctx: ResourceContext,
+  op: Operation,
   field: string,
   ids: unknown,
   options: CallOptions | undefined,
-  send: (ids: string[], partitionGlobalId: string) => Promise<FetchResult<unknown>>,
+  send: (ids: string[], partitionGlobalId: string, init: CallInit) => Promise<FetchResult<unknown>>,
 ): Promise<void> {
   const checked = assertGuidList(ids, field);
   if (checked.length === 0) return;
-  ctx.done(await send(checked, await partitionOf(ctx, options)));
+  ctx.done(await send(checked, await partitionOf(ctx, options, op), callInit(ctx, options, op)));
 }
 
 /** The service's names for a listing's search, sort and window. */
@@ -228,5 +256,6 @@ export function errorOf(
     attempts: meta?.attempts ?? 1,
     redact,
     kind,
+    scopes: meta?.scopes,
   });
 }
