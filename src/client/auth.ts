@@ -8,6 +8,7 @@ import { IdentityApiError, IdentityInputError } from "./errors.js";
 import { scrub } from "./redact.js";
 import { raceSignal } from "./signals.js";
 import { attemptsFor } from "./response-meta.js";
+import { OPERATION_SCOPES } from "../../generated/scopes.js";
 import { ANY_OPERATION, describeAlternatives, type ScopeNeed } from "./scopes.js";
 
 export interface ClientCredentials {
@@ -34,6 +35,16 @@ export interface TokenRequestContext {
 export type TokenProvider = (context: TokenRequestContext) => Promise<string>;
 
 export type Credentials = ClientCredentials | StaticToken | TokenProvider;
+
+/**
+ * @deprecated Not the default any more: without `credentials.scopes` each call asks for a scope its
+ * operation accepts, from the contract. These are what the client asked for before, in one token
+ * (the broad scopes of groups and robot accounts); pass them as `credentials.scopes` to keep that.
+ */
+export const DEFAULT_SCOPES = [
+  OPERATION_SCOPES["GET /api/Group/{id}"][0][0],
+  OPERATION_SCOPES["GET /api/RobotAccount/{id}"][0][0],
+] as const;
 
 /** Tokens are renewed this long before they expire, so one never lapses in flight. */
 export const REFRESH_MARGIN_MS = 60_000;

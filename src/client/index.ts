@@ -55,6 +55,7 @@ export { createIdentityClient, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type { IdentityClient, IdentityClientOptions } from "./client.js";
 export { IdentityApiError, IdentityInputError, IdentityLookupError } from "./errors.js";
 export type { IdentityErrorKind, LookupCandidate } from "./errors.js";
+export { DEFAULT_SCOPES } from "./auth.js";
 export type { ClientCredentials, Credentials, StaticToken, TokenProvider, TokenRequestContext } from "./auth.js";
 export { DEFAULT_RETRY } from "./retry.js";
 export type { RetryOptions } from "./retry.js";

@@ -3,7 +3,7 @@
 // application was not granted; and what a 403 says about the token's scopes.
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { ServerResponse } from "node:http";
-import { createIdentityClient, IdentityInputError } from "../../src/client/index.js";
+import { createIdentityClient, DEFAULT_SCOPES, IdentityInputError } from "../../src/client/index.js";
 import { createTokenSource, REFUSED_SCOPE_MEMORY_MS } from "../../src/client/auth.js";
 import { scopeNeed } from "../../src/client/scopes.js";
 import {
@@ -204,6 +204,14 @@ describe("explicit credentials.scopes", () => {
     await pm.users.get(RON);
     await pm.robotAccounts.get(ROBY);
     expect(asked(server)).toEqual(["PM.Group PM.User"]);
+  });
+
+  it("DEFAULT_SCOPES, the old default, still asks for PM.Group PM.RobotAccount in one token", async () => {
+    const server = await application();
+    const pm = clientFor(server, { credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: [...DEFAULT_SCOPES] } });
+    await pm.groups.get(GRYFFINDORS);
+    await pm.robotAccounts.get(ROBY);
+    expect(asked(server)).toEqual(["PM.Group PM.RobotAccount"]);
   });
 });
 
