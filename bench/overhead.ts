@@ -1,10 +1,12 @@
 // Benchmark 1: what one GET costs through (a) raw fetch, (b) plain openapi-fetch with the
 // generated `paths`, (c) our client with every layer on; first on loopback against a minimal
 // node:http server in a child process, then with a stub fetch that answers at once, which
-// leaves nothing but client code to time. Each batch of calls runs in a process of its own
+// leaves nothing but client code to time, through each way the client can send: the default
+// (globalThis.fetch), `fetchWithInit` and the one-Request `fetch` option, each against plain
+// openapi-fetch sending the same way. Each batch of calls runs in a process of its own
 // (bench/lib/overhead-worker.ts), so no variant pays for another's garbage.
 import createClient from "openapi-fetch";
-import type { IdentityClient, IdentityClientOptions } from "../src/client/index.js";
+import type { IdentityClient } from "../src/client/index.js";
 import type { paths } from "../generated/schema.js";
 import { startChild } from "./lib/child.js";
 import { compiledClient } from "./lib/compiled-client.js";
@@ -13,11 +15,9 @@ import type { BenchResult } from "./lib/result.js";
 import { median, round } from "./lib/stats.js";
 
 // The client compiled as published (see lib/compiled-client.ts). BENCH_CLIENT_ROOT=/path/to/checkout
-// measures another copy of the repository (an older commit, say); BENCH_FETCH_OPTION=fetch hands
-// our client the stub through the one-Request `fetch` option, the only one older clients have.
+// measures another copy of the repository (an older commit, say).
 const clientModule = compiledClient(process.env["BENCH_CLIENT_ROOT"] || undefined);
 const { createIdentityClient } = (await import(clientModule)) as typeof import("../src/client/index.js");
-const fetchOption = process.env["BENCH_FETCH_OPTION"] === "fetch" ? "fetch" : "fetchWithInit";
 
 export interface OverheadOptions {
   rounds: number;
@@ -29,6 +29,15 @@ export interface OverheadOptions {
 
 export type Variant = { name: "raw fetch" | "raw fetch + timeout" | "openapi-fetch" | "our client"; call: () => Promise<unknown> };
 
+/**
+ * How a client hands its request to fetch: `default`, globalThis.fetch called as fetch(input,
+ * init) (plain openapi-fetch: the same); `fetchWithInit`, a given fetch called that way (plain
+ * openapi-fetch: its `fetch` option, which it calls the same way); `fetch`, a given fetch called
+ * with one Request (plain openapi-fetch: its `fetch` option given `(request) => stub(request)`).
+ */
+export type SendingPath = "default" | "fetchWithInit" | "fetch";
+export const SENDING_PATHS: readonly SendingPath[] = ["default", "fetchWithInit", "fetch"];
+
 // Budgets no benchmark can reach: the limiter runs its bookkeeping but never waits.
 const UNREACHABLE = { windowMs: 1000, budgets: { GET: 1e9, POST: 1e9, PUT: 1e9, PATCH: 1e9, DELETE: 1e9 } };
 
@@ -38,19 +47,25 @@ export type StubFetch = (input: string | Request, init?: RequestInit) => Promise
 /**
  * The ways to GET one robot account. Without `stub` each uses the real global fetch the way
  * its users would: raw `fetch(url, init)`, openapi-fetch's and our client's defaults. With `stub`,
- * every variant sends through it instead (ours through `fetchWithInit`, its cheaper option).
+ * every variant sends through it, the way `path` says (for `default`, the stub becomes
+ * globalThis.fetch).
  */
-export function variants(origin: string, stub?: StubFetch): { list: Variant[]; client: IdentityClient } {
+export function variants(origin: string, stub?: StubFetch, path: SendingPath = "default"): { list: Variant[]; client: IdentityClient } {
   const base = `${origin}/hogwarts/identity_`;
   const url = `${base}/api/RobotAccount/${ORG_ID}/${ROBY}`;
   const auth = { Authorization: "Bearer bench-access-token", Accept: "application/json" };
-  const plain = createClient<paths>(stub ? { baseUrl: base, fetch: stub } : { baseUrl: base });
+  if (stub && path === "default") globalThis.fetch = stub as typeof fetch;
+  const given = stub && path !== "default" ? stub : undefined;
+  const plain = createClient<paths>({
+    baseUrl: base,
+    ...(given && { fetch: path === "fetch" ? (request: Request) => given(request) : given }),
+  });
   const client = createIdentityClient({
     baseUrl: base,
     partitionGlobalId: ORG_ID,
     credentials: { clientId: "bench-client", clientSecret: "bench-secret" },
     rateLimit: UNREACHABLE,
-    ...(stub ? stubOption(stub) : {}),
+    ...(given && (path === "fetch" ? { fetch: (request: Request) => given(request) } : { fetchWithInit: given })),
   });
   const send: StubFetch = stub ?? ((input, init) => fetch(input, init));
   const list: Variant[] = [
@@ -79,33 +94,44 @@ export function variants(origin: string, stub?: StubFetch): { list: Variant[]; c
   return { list, client };
 }
 
-function stubOption(stub: StubFetch): Partial<IdentityClientOptions> {
-  return fetchOption === "fetch" ? { fetch: (request) => stub(request) } : { fetchWithInit: stub };
-}
-
 const ALL: Variant["name"][] = ["raw fetch", "raw fetch + timeout", "openapi-fetch", "our client"];
 // The stub ignores signals, so a timeout changes nothing there worth a column.
-const STUB: Variant["name"][] = ["raw fetch", "openapi-fetch", "our client"];
+const STUB: Variant["name"][] = ["openapi-fetch", "our client"];
+
+/** Median seconds per call, wall and the client process's CPU, of each variant. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
 
 /**
  * Median seconds per call of each variant. Every round starts one process per variant, in an
  * order that rotates from round to round; each warms up (the token, the connection, the JIT) and
- * then times `calls` sequential calls: wall time against a server (`origin`), CPU time with the
- * stub, where nothing waits and the machine's other load should not count.
+ * then times `calls` sequential calls: wall time and its own CPU time against a server
+ * (`origin`), CPU time alone with the stub, where nothing waits and the machine's other load
+ * should not count.
  */
-async function measure(origin: string | undefined, rounds: number, calls: number): Promise<Map<string, number>> {
+async function measure(
+  origin: string | undefined,
+  rounds: number,
+  calls: number,
+  path: SendingPath = "default",
+): Promise<Map<string, Timing>> {
   const names = origin ? ALL : STUB;
-  const samples = new Map<string, number[]>(names.map((n) => [n, []]));
+  const samples = new Map<string, Timing[]>(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(r + k) % names.length] as Variant["name"];
-      const args = ["--variant", name, "--calls", String(calls), ...(origin ? ["--origin", origin] : [])];
-      const worker = await startChild<{ secondsPerCall: number }>(new URL("./lib/overhead-worker.ts", import.meta.url), args);
+      const args = ["--variant", name, "--calls", String(calls), "--path", path, ...(origin ? ["--origin", origin] : [])];
+      const worker = await startChild<{ secondsPerCall: number; cpuSecondsPerCall: number }>(
+        new URL("./lib/overhead-worker.ts", import.meta.url),
+        args,
+      );
       await worker.stop();
-      samples.get(name)!.push(worker.first.secondsPerCall);
+      samples.get(name)!.push({ wall: worker.first.secondsPerCall, cpu: worker.first.cpuSecondsPerCall });
     }
   }
-  return new Map([...samples].map(([name, s]) => [name, median(s)]));
+  return new Map([...samples].map(([name, s]) => [name, { wall: median(s.map((t) => t.wall)), cpu: median(s.map((t) => t.cpu)) }]));
 }
 
 const STUB_BODY = new TextEncoder().encode(
@@ -138,7 +164,7 @@ export const stubFetch: StubFetch = (input, init) => {
 
 export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
   const server = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url));
-  let loop: Map<string, number>;
+  let loop: Map<string, Timing>;
   try {
     loop = await measure(server.first.origin, o.rounds, o.loopbackCalls);
   } finally {
@@ -146,39 +172,45 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
   }
   // The same against a server 1 ms away: what the overhead means once there is any network at all.
   const slow = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url), ["--delay-ms", "1"]);
-  let delayed: Map<string, number>;
+  let delayed: Map<string, Timing>;
   try {
     delayed = await measure(slow.first.origin, o.rounds, o.delayedCalls);
   } finally {
     await slow.stop();
   }
-  const stub = await measure(undefined, o.rounds, o.stubCalls);
+  const stubs = new Map<SendingPath, Map<string, Timing>>();
+  for (const path of SENDING_PATHS) stubs.set(path, await measure(undefined, o.rounds, o.stubCalls, path));
 
-  const rps = (m: Map<string, number>, name: string) => 1 / (m.get(name) as number);
-  const us = (m: Map<string, number>, name: string) => (m.get(name) as number) * 1e6;
+  const rps = (m: Map<string, Timing>, name: string) => 1 / m.get(name)!.wall;
+  const us = (m: Map<string, Timing>, name: string, what: keyof Timing = "wall") => m.get(name)![what] * 1e6;
   const ratioRaw = rps(loop, "our client") / rps(loop, "raw fetch");
   const ratioPlain = rps(loop, "our client") / rps(loop, "openapi-fetch");
+  // The client process's own CPU per call, against plain openapi-fetch's: less at the mercy of the machine's other load.
+  const cpuRatioPlain = us(loop, "openapi-fetch", "cpu") / us(loop, "our client", "cpu");
   const ratioDelayed = rps(delayed, "our client") / rps(delayed, "raw fetch");
   const ratioPlainToRaw = rps(loop, "openapi-fetch") / rps(loop, "raw fetch");
   const ratioTimeout = rps(loop, "our client") / rps(loop, "raw fetch + timeout");
   const ratioTimeoutToRaw = rps(loop, "raw fetch + timeout") / rps(loop, "raw fetch");
-  const stubCost = us(stub, "our client") - us(stub, "openapi-fetch");
-  const loopMet = ratioPlain >= 0.95 && ratioRaw >= 0.9;
-  const stubMet = stubCost <= 5;
+  const stubCost = (path: SendingPath) => us(stubs.get(path)!, "our client", "cpu") - us(stubs.get(path)!, "openapi-fetch", "cpu");
+  // Issue 19: the loopback target holds on Node 22, 24 and 26; Node 20 is reported only.
+  const loopTargeted = Number(process.versions.node.split(".")[0]) >= 22;
+  const loopMet = ratioPlain >= 0.95;
   const notes: string[] = [];
-  if (!loopMet) {
+  if (loopTargeted && !loopMet) {
     notes.push(
-      `Loopback: our client reaches ${round(ratioPlain, 3)}x plain openapi-fetch and ${round(ratioRaw, 3)}x raw fetch (targets 0.95x and 0.90x): ` +
-        `${round(us(loop, "our client"), 1)} µs per call against ${round(us(loop, "openapi-fetch"), 1)} and ${round(us(loop, "raw fetch"), 1)}; ` +
+      `Loopback: our client reaches ${round(ratioPlain, 3)}x plain openapi-fetch (target 0.95x; its own CPU per call ${round(cpuRatioPlain, 3)}x): ` +
+        `${round(us(loop, "our client"), 1)} µs per call against ${round(us(loop, "openapi-fetch"), 1)} (raw fetch ${round(us(loop, "raw fetch"), 1)}); ` +
         `plain openapi-fetch itself reaches ${round(ratioPlainToRaw, 3)}x raw fetch, and raw fetch with a timeout (AbortSignal.timeout) ${round(ratioTimeoutToRaw, 3)}x ` +
         `(our client: ${round(ratioTimeout, 3)}x of that). With the server 1 ms away our client reaches ${round(ratioDelayed, 3)}x raw fetch.`,
     );
   }
-  if (!stubMet) {
-    notes.push(
-      `Stub fetch: our layers cost ${round(stubCost, 1)} µs of CPU per call on top of plain openapi-fetch (target 5 µs); ` +
-        "`npx tsx bench/profile.ts` shows where (see the profile summary below).",
-    );
+  for (const path of SENDING_PATHS) {
+    if (stubCost(path) > 5) {
+      notes.push(
+        `Stub fetch (${path}): our layers cost ${round(stubCost(path), 1)} µs of CPU per call on top of plain openapi-fetch (target 5 µs); ` +
+          "`npx tsx bench/profile.ts` shows where (see benchmark 1 below).",
+      );
+    }
   }
   return {
     name: "overhead",
@@ -187,17 +219,21 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
       rounds: o.rounds,
       loopbackCallsPerRound: o.loopbackCalls,
       stubCallsPerRound: o.stubCalls,
-      loopbackMicrosecondsPerCall: Object.fromEntries([...loop].map(([k, v]) => [k, round(v * 1e6, 2)])),
-      loopbackCallsPerSecond: Object.fromEntries([...loop].map(([k, v]) => [k, Math.round(1 / v)])),
-      delayed1msCallsPerSecond: Object.fromEntries([...delayed].map(([k, v]) => [k, Math.round(1 / v)])),
+      loopbackMicrosecondsPerCall: Object.fromEntries([...loop].map(([k, v]) => [k, round(v.wall * 1e6, 2)])),
+      loopbackCpuMicrosecondsPerCall: Object.fromEntries([...loop].map(([k, v]) => [k, round(v.cpu * 1e6, 2)])),
+      loopbackCallsPerSecond: Object.fromEntries([...loop].map(([k, v]) => [k, Math.round(1 / v.wall)])),
+      delayed1msCallsPerSecond: Object.fromEntries([...delayed].map(([k, v]) => [k, Math.round(1 / v.wall)])),
       ratioOursToRawFetchAt1ms: round(ratioDelayed, 3),
       ratioOpenapiFetchToRawFetch: round(ratioPlainToRaw, 3),
       ratioRawFetchWithTimeoutToRawFetch: round(ratioTimeoutToRaw, 3),
       ratioOursToRawFetchWithTimeout: round(ratioTimeout, 3),
-      stubMicrosecondsPerCall: Object.fromEntries([...stub].map(([k, v]) => [k, round(v * 1e6, 2)])),
+      stubCpuMicrosecondsPerCall: Object.fromEntries(
+        [...stubs].map(([path, m]) => [path, Object.fromEntries([...m].map(([k, v]) => [k, round(v.cpu * 1e6, 2)]))]),
+      ),
       ratioOursToRawFetch: round(ratioRaw, 3),
       ratioOursToOpenapiFetch: round(ratioPlain, 3),
-      ourLayersMicrosecondsPerCall: round(stubCost, 2),
+      cpuRatioOursToOpenapiFetch: round(cpuRatioPlain, 3),
+      ourLayersMicrosecondsPerCall: Object.fromEntries(SENDING_PATHS.map((path) => [path, round(stubCost(path), 2)])),
     },
     rows: [
       {
@@ -205,9 +241,9 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
         measure: "GET calls/s, sequential",
         baseline: `raw fetch ${Math.round(rps(loop, "raw fetch"))} (with a timeout ${Math.round(rps(loop, "raw fetch + timeout"))}); openapi-fetch ${Math.round(rps(loop, "openapi-fetch"))}`,
         ours: String(Math.round(rps(loop, "our client"))),
-        ratio: `${round(ratioPlain, 3)}x openapi-fetch; ${round(ratioRaw, 3)}x raw (${round(ratioTimeout, 3)}x raw with a timeout)`,
-        target: "≥ 0.95x openapi-fetch, ≥ 0.90x raw fetch",
-        met: loopMet,
+        ratio: `${round(ratioPlain, 3)}x openapi-fetch (client CPU ${round(cpuRatioPlain, 3)}x); ${round(ratioRaw, 3)}x raw (${round(ratioTimeout, 3)}x raw with a timeout)`,
+        target: "≥ 0.95x openapi-fetch on Node 22, 24, 26 (Node 20 reported)",
+        met: loopTargeted ? loopMet : null,
       },
       {
         benchmark: "1. Per-call overhead (server 1 ms away)",
@@ -218,15 +254,19 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
         target: "≥ 0.95x raw fetch",
         met: ratioDelayed >= 0.95,
       },
-      {
-        benchmark: "1. Per-call overhead (stub fetch)",
-        measure: "CPU µs per call, pure client cost",
-        baseline: `raw ${round(us(stub, "raw fetch"), 1)}; openapi-fetch ${round(us(stub, "openapi-fetch"), 1)}`,
-        ours: `${round(us(stub, "our client"), 1)} (${stubCost >= 0 ? "+" : ""}${round(stubCost, 1)} over openapi-fetch)`,
-        ratio: `${round(us(stub, "our client") / us(stub, "openapi-fetch"), 2)}x openapi-fetch time`,
-        target: "≤ +5 µs over openapi-fetch",
-        met: stubMet,
-      },
+      ...SENDING_PATHS.map((path) => {
+        const m = stubs.get(path)!;
+        const cost = stubCost(path);
+        return {
+          benchmark: `1. Per-call overhead (stub fetch, ${path === "default" ? "default: globalThis.fetch" : path === "fetch" ? "`fetch: (request) => …`" : "`fetchWithInit`"})`,
+          measure: "CPU µs per call, pure client cost",
+          baseline: `openapi-fetch ${round(us(m, "openapi-fetch", "cpu"), 1)}`,
+          ours: `${round(us(m, "our client", "cpu"), 1)} (${cost >= 0 ? "+" : ""}${round(cost, 1)} over openapi-fetch)`,
+          ratio: `${round(us(m, "our client", "cpu") / us(m, "openapi-fetch", "cpu"), 2)}x openapi-fetch time`,
+          target: "≤ +5 µs over openapi-fetch",
+          met: cost <= 5,
+        };
+      }),
     ],
   };
 }

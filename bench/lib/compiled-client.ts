@@ -3,7 +3,7 @@
 // costs about 3,000 instructions per call here and that no user ever runs. Compiled into
 // bench/results/build/ (git-ignored), again only when a source file is newer than the output.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -30,5 +30,8 @@ export function compiledClient(root: string = fileURLToPath(new URL("../..", imp
       stdio: "inherit",
     });
   }
+  // The compiled client imports ../../generated/ (the scope table), as dist/ does in the package.
+  const generated = join(outDir, "..", "generated");
+  if (!existsSync(generated) && existsSync(join(root, "generated", "scopes.js"))) symlinkSync(join(root, "generated"), generated, "dir");
   return pathToFileURL(entry).href;
 }

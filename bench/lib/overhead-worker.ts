@@ -1,7 +1,8 @@
 // One batch of benchmark 1 in a process of its own: `--variant` (raw fetch, openapi-fetch, our
-// client), `--calls` sequential GETs, against `--origin` (wall time) or, without one, the stub
-// fetch (CPU time). Prints {"secondsPerCall": ...} and exits.
-import { stubFetch, variants, type Variant } from "../overhead.js";
+// client), `--calls` sequential GETs, against `--origin` or, without one, the stub fetch handed
+// over the way `--path` says (default, fetchWithInit, fetch). Prints
+// {"secondsPerCall": wall, "cpuSecondsPerCall": this process's CPU} and exits.
+import { stubFetch, variants, type SendingPath, type Variant } from "../overhead.js";
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -9,22 +10,18 @@ const arg = (name: string): string | undefined => {
 };
 const origin = arg("origin");
 const calls = Number(arg("calls") ?? "1000");
-const variant = variants(origin ?? "http://127.0.0.1:9", origin ? undefined : stubFetch).list.find(
+const path = (arg("path") ?? "default") as SendingPath;
+const variant = variants(origin ?? "http://127.0.0.1:9", origin ? undefined : stubFetch, path).list.find(
   (v: Variant) => v.name === arg("variant"),
 );
 if (!variant) throw new Error(`unknown variant ${arg("variant")}`);
 
 // Warm-up: the token, the connection, and enough calls for the JIT to settle.
 for (let i = 0; i < Math.max(500, Math.min(5000, calls)); i++) await variant.call();
-let secondsPerCall: number;
-if (origin) {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < calls; i++) await variant.call();
-  secondsPerCall = Number(process.hrtime.bigint() - started) / 1e9 / calls;
-} else {
-  const started = process.cpuUsage();
-  for (let i = 0; i < calls; i++) await variant.call();
-  const used = process.cpuUsage(started);
-  secondsPerCall = (used.user + used.system) / 1e6 / calls;
-}
-process.stdout.write(`${JSON.stringify({ secondsPerCall })}\n`);
+const started = process.hrtime.bigint();
+const cpu = process.cpuUsage();
+for (let i = 0; i < calls; i++) await variant.call();
+const used = process.cpuUsage(cpu);
+const secondsPerCall = Number(process.hrtime.bigint() - started) / 1e9 / calls;
+const cpuSecondsPerCall = (used.user + used.system) / 1e6 / calls;
+process.stdout.write(`${JSON.stringify({ secondsPerCall, cpuSecondsPerCall })}\n`);

@@ -10,9 +10,6 @@ import type { IdentityClientOptions, RateLimitOptions } from "../client/index.js
 import { UsageError } from "./failures.js";
 import { readAll, type Io } from "./io.js";
 
-/** What the CLI asks for unless told otherwise: every resource its commands touch. */
-export const CLI_DEFAULT_SCOPES = ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"];
-
 export interface ConnectionFlags {
   profile?: string | undefined;
   baseUrl?: string | undefined;
@@ -51,8 +48,7 @@ export function stateDir(env: Io["env"]): string {
   return join(env.XDG_STATE_HOME || join(homedir(), ".local", "state"), "uipath-identity");
 }
 
-/** `defaultScopes`: what to ask for when neither a flag, the environment nor the profile names scopes. */
-export async function resolveConnection(flags: ConnectionFlags, io: Io, defaultScopes: string[] = CLI_DEFAULT_SCOPES): Promise<Connection> {
+export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise<Connection> {
   const env = io.env;
   const profileName = flags.profile ?? env.UIPATH_PROFILE ?? "default";
   const profile = readProfile(configDir(env), profileName, flags.profile !== undefined || env.UIPATH_PROFILE !== undefined);
@@ -65,7 +61,8 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io, defaultS
   const clientId = pick(flags.clientId, "UIPATH_CLIENT_ID", profile.clientId);
   const partitionGlobalId = pick(flags.partitionId, "UIPATH_PARTITION_ID", profile.partitionId);
   const scopeText = pick(flags.scopes, "UIPATH_SCOPES", Array.isArray(profile.scopes) ? profile.scopes.join(" ") : profile.scopes);
-  const scopes = scopeText ? scopeText.split(/[\s,]+/).filter(Boolean) : defaultScopes;
+  // Unset: each request asks for a scope its operation accepts, from the contract (see the client's README).
+  const scopes = scopeText ? scopeText.split(/[\s,]+/).filter(Boolean) : undefined;
   // Only needed where the API base names no organization (see the client's auditBaseUrl).
   const auditBaseUrl = pick(undefined, "UIPATH_AUDIT_BASE_URL", profile.auditBaseUrl);
 
@@ -114,11 +111,12 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io, defaultS
       ...(baseUrl !== undefined ? { baseUrl } : { organization, region }),
       ...(partitionGlobalId !== undefined && { partitionGlobalId }),
       ...(auditBaseUrl !== undefined && { auditBaseUrl }),
-      credentials: { clientId, clientSecret, scopes },
+      credentials: { clientId, clientSecret, ...(scopes && { scopes }) },
       rateLimit,
     },
     describe:
-      `${where}, client ${clientId}, secret from ${secretFrom}, scopes ${scopes.join(" ")}` +
+      `${where}, client ${clientId}, secret from ${secretFrom}, ` +
+      (scopes ? `scopes ${scopes.join(" ")}` : "scopes per request, from the contract") +
       (redis ? ", rate limit shared through Redis" : ""),
   };
 }

@@ -21,13 +21,12 @@ export interface CliContext {
   /** Colour for stderr messages (stdout carries data and stays plain unless it is a terminal). */
   paint: ReturnType<typeof painter>;
   paintOut: ReturnType<typeof painter>;
-  /**
-   * The client, made on first use from the connection settings; `defaultScopes` are asked for
-   * when no scopes are configured (the audit commands ask for the audit scope only).
-   */
-  client(defaultScopes?: string[]): Promise<IdentityClient>;
+  /** The client, made on first use from the connection settings. */
+  client(): Promise<IdentityClient>;
   /** The API base in use, once the client exists (for messages). */
   baseUrl(): string | undefined;
+  /** Whether the settings name the scopes (UIPATH_SCOPES, --scopes, a profile), once the client exists; else they come from the contract. */
+  scopesGiven(): boolean | undefined;
   /** The client's rate-limit settings (false: none), once the client exists. */
   rateLimit(): RateLimitOptions | false | undefined;
   /** API requests sent so far by method (retries not counted; token requests not counted). */
@@ -51,6 +50,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
   let client: IdentityClient | undefined;
   let making: Promise<IdentityClient> | undefined;
   let rateLimit: RateLimitOptions | false | undefined;
+  let scopesGiven = false;
   const requests: Record<string, number> = {};
   const retries: Record<string, number> = {};
   const gate = new SendGate();
@@ -66,10 +66,12 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
     debug: options.debug === true,
     paint: painter(colourFor(io.stderr, io.env, !options.color)),
     paintOut: painter(format === "table" && colourFor(io.stdout, io.env, !options.color)),
-    client: (defaultScopes) =>
-      (making ??= resolveConnection(options, io, defaultScopes).then((connection) => {
+    client: () =>
+      (making ??= resolveConnection(options, io).then((connection) => {
         if (options.debug) io.stderr.write(`debug: ${connection.describe}\n`);
         rateLimit = connection.options.rateLimit;
+        const { credentials } = connection.options;
+        scopesGiven = typeof credentials === "object" && "scopes" in credentials && credentials.scopes !== undefined;
         if (rateLimit && rateLimit.redis !== undefined) {
           // Outages of the shared budget are worth a line: calls wait for Redis meanwhile.
           rateLimit.onRedisStatus = (event) => io.stderr.write(`${event.message}\n`);
@@ -84,6 +86,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
         return client;
       })),
     baseUrl: () => client?.baseUrl,
+    scopesGiven: () => (client === undefined ? undefined : scopesGiven),
     rateLimit: () => rateLimit,
     requests,
     retries,

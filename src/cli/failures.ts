@@ -35,20 +35,26 @@ export interface Described {
 }
 
 /** One line (or a few) for anything a command threw. */
-export function describeFailure(error: unknown, context: { baseUrl?: string | undefined }): Described {
+export interface FailureContext {
+  baseUrl?: string | undefined;
+  /** True when the settings named the scopes; false when each request asked for what the contract names. */
+  scopesGiven?: boolean | undefined;
+}
+
+export function describeFailure(error: unknown, context: FailureContext): Described {
   if (error instanceof UsageError) return { message: error.message, exitCode: EXIT.usage };
   if (error instanceof CliFailure) return { message: error.message, exitCode: error.exitCode };
   if (error instanceof IdentityInputError) return { message: error.message, exitCode: EXIT.usage };
   if (error instanceof IdentityLookupError) return { message: error.message, exitCode: EXIT.failure };
-  if (error instanceof IdentityApiError) return { message: apiMessage(error, context.baseUrl), exitCode: EXIT.failure };
+  if (error instanceof IdentityApiError) return { message: apiMessage(error, context), exitCode: EXIT.failure };
   return {
     message: `Unexpected error: ${error instanceof Error ? error.message : String(error)} (run with --debug for details)`,
     exitCode: EXIT.failure,
   };
 }
 
-function apiMessage(error: IdentityApiError, baseUrl: string | undefined): string {
-  const where = baseUrl ? ` at ${baseUrl}` : "";
+function apiMessage(error: IdentityApiError, context: FailureContext): string {
+  const where = context.baseUrl ? ` at ${context.baseUrl}` : "";
   const server = error.serverMessage ? ` The service said: ${error.serverMessage}` : "";
   switch (error.kind) {
     case "unauthorized":
@@ -59,16 +65,24 @@ function apiMessage(error: IdentityApiError, baseUrl: string | undefined): strin
     case "forbidden": {
       const grant = error.missingScopes?.length ? error.missingScopes : error.acceptedScopes;
       if (error.path.endsWith("/connect/token")) {
+        // Scopes from the contract: the client's message names the call, the scopes and where to grant them.
+        if (error.acceptedScopes?.length) return error.message;
         const said = error.serverMessage ? ` (${error.serverMessage})` : "";
         return (
           `The token endpoint refused the requested scopes${said}. ` +
           "Grant them to the External Application, or narrow UIPATH_SCOPES to what it has."
         );
       }
-      return grant?.length
-        ? `Permission denied for ${error.method} ${error.path} (403): ` +
-            `grant the External Application one of ${grant.join(", ")} and add it to UIPATH_SCOPES.`
-        : `Permission denied for ${error.method} ${error.path} (403).${server} A user token must belong to an organization administrator.`;
+      const denied = `Permission denied for ${error.method} ${error.path} (403)`;
+      if (error.tokenHadScope === true) {
+        return (
+          `${denied}: the token carries ${error.tokenScopes?.join(" ")}, which the operation accepts, yet the service refused it, ` +
+          `so granting scopes will not help.${server}`
+        );
+      }
+      if (!grant?.length) return `${denied}.${server} A user token must belong to an organization administrator.`;
+      const add = context.scopesGiven === false ? "" : " and add it to UIPATH_SCOPES";
+      return `${denied}: grant the External Application one of ${grant.join(", ")}${add}.`;
     }
     case "rate_limited": {
       const wait = error.retryAfterMs;

@@ -22,7 +22,7 @@ Connection (flags win over environment variables, which win over the profile):
   UIPATH_BASE_URL                      or the API base (Automation Suite, standalone, an emulator)
   UIPATH_CLIENT_ID                     the External Application's id
   UIPATH_CLIENT_SECRET                 its secret (or --client-secret-file; never a flag value)
-  UIPATH_SCOPES                        default: PM.Group PM.RobotAccount PM.User PM.Directory (audit: PM.Audit.Read)
+  UIPATH_SCOPES                        default: per request, a scope the contract says it accepts
   UIPATH_PARTITION_ID                  optional: the organization id is read from the token
   UIPATH_AUDIT_BASE_URL                optional: the audit service, when the base URL names no organization
   UIPATH_RATE_LIMIT                    cloud (default), off, or JSON {"windowMs":…,"budgets":{…}}
@@ -43,7 +43,7 @@ export function buildProgram(io: Io, act: Act): Command {
     .option("--region <host>", "the Automation Cloud host of the organization's region")
     .option("--client-id <id>", "the External Application's client id")
     .option("--client-secret-file <path>", "read the client secret from this file (- for stdin)")
-    .option("--scopes <scopes>", "scopes to ask for, space- or comma-separated")
+    .option("--scopes <scopes>", "scopes to ask for, space- or comma-separated (default: per request, from the contract)")
     .option("--partition-id <guid>", "the organization's id (default: read from the token)")
     .option("--debug", "show where settings came from, and stack traces on errors")
     .option("--no-color", "no colours (also NO_COLOR=1)")
@@ -78,12 +78,14 @@ export function allCommands(root: Command): Command[] {
 export async function run(argv: string[], io: Io): Promise<number> {
   let debug = argv.includes("--debug");
   let baseUrl: (() => string | undefined) | undefined;
+  let scopesGiven: (() => boolean | undefined) | undefined;
   let exitCode: number = EXIT.ok;
   const act: Act = async (command, body) => {
     const globals = command.optsWithGlobals() as unknown as GlobalOptions;
     debug = globals.debug === true;
     const ctx = createContext(io, globals);
     baseUrl = () => ctx.baseUrl();
+    scopesGiven = () => ctx.scopesGiven();
     await body(ctx);
     exitCode = ctx.exitCode ?? EXIT.ok;
   };
@@ -97,7 +99,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return EXIT.ok;
       return EXIT.usage;
     }
-    const { message, exitCode: code } = describeFailure(error, { baseUrl: baseUrl?.() });
+    const { message, exitCode: code } = describeFailure(error, { baseUrl: baseUrl?.(), scopesGiven: scopesGiven?.() });
     io.stderr.write(`Error: ${message}\n`);
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return code;

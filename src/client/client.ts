@@ -15,6 +15,7 @@ import { createRobotAccountsResource, type RobotAccountsResource } from "./resou
 import { partitionOf, unwrap, type CallOptions, type FetchResult, type ResourceContext } from "./resources/shared.js";
 import { createUsersResource, type UsersResource } from "./resources/users.js";
 import { resolveRetryPolicy, type RetryOptions } from "./retry.js";
+import { operationFinder } from "./scopes.js";
 import { createTransport, plannedRequests, withOneRequest, type FetchFunction, type FetchWithInit, type LogHooks } from "./transport.js";
 import type { paths } from "./types.js";
 import { assertGuid } from "./validate.js";
@@ -57,9 +58,9 @@ export interface IdentityClientOptions extends DeploymentOptions, LogHooks {
 export interface IdentityClient {
   groups: GroupsResource;
   robotAccounts: RobotAccountsResource;
-  /** Users need the PM.User scopes: add them to `credentials.scopes` (they are not asked for by default). */
+  /** Users (scopes PM.User, or PM.User.Read / PM.User.Write). */
   users: UsersResource;
-  /** Directory lookups need the PM.Directory scopes: add them to `credentials.scopes`. */
+  /** Directory lookups (scopes PM.Directory or PM.Directory.Read). */
   directory: DirectoryResource;
   /**
    * The audit trail needs PM.Audit or PM.Audit.Read: add one to `credentials.scopes`. Its unified
@@ -131,6 +132,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     clientSignal: options.signal,
     userAgent,
     hooks: { onRequest: options.onRequest, onResponse: options.onResponse, onRetry: options.onRetry },
+    operationOf: operationFinder(baseUrl),
   });
   tokens = createTokenSource(options.credentials, {
     url: tokenUrlFor(baseUrl),
@@ -151,7 +153,16 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     use(...added);
   };
   const organization = createOrganizationSource(partitionGlobalId, () => source);
-  const ctx: ResourceContext = { raw, transport, organization, redact, baseUrl, auditBaseUrl, Request: plannedRequests(() => middleware) };
+  const ctx: ResourceContext = {
+    raw,
+    transport,
+    organization,
+    redact,
+    baseUrl,
+    auditBaseUrl,
+    Request: plannedRequests(() => middleware),
+    done: (result) => unwrap(result, redact),
+  };
   return {
     groups: createGroupsResource(ctx),
     robotAccounts: createRobotAccountsResource(ctx),

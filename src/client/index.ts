@@ -5,7 +5,7 @@
  * ```ts
  * const pm = createIdentityClient({
  *   organization: "acme",                           // Automation Cloud; or baseUrl for Suite/standalone
- *   credentials: { clientId, clientSecret, scopes: ["PM.Group", "PM.RobotAccount", "PM.User"] },
+ *   credentials: { clientId, clientSecret },       // scopes: per call, from the contract
  * });
  * const ron = await pm.users.findByEmail("ron.weasley@hogwarts.example");
  * const group = await pm.groups.create({ name: "Gryffindors", memberIds: [ron.id] });
@@ -16,10 +16,12 @@
  * - Base URL: `https://{region}/{organization}/identity_` with region `cloud.uipath.com`, the
  *   organization-level form that works for every Cloud organization (the host-level form fails
  *   on newer ones). Token endpoint: `{baseUrl}/connect/token` on every deployment.
- * - Scopes requested: `PM.Group PM.RobotAccount`, the broad scopes of the group and robot-account
- *   methods. The users and directory methods need `PM.User` and `PM.Directory` (or their narrow
- *   forms) as well; they are not asked for by default, because an External Application that was
- *   not granted them would then get no token at all.
+ * - Scopes: without `credentials.scopes`, each call asks for a scope its operation accepts, from
+ *   the contract (generated/scopes.js): the broad one (`PM.Group`) first, the narrow one the call
+ *   accepts when the application was not granted it; one cached token per scope set; what the
+ *   application lacks is remembered for 5 minutes, and a call it lacks every scope for fails
+ *   before anything is sent, naming the scope and where to grant it (README: "Methods and the
+ *   scopes they need"). With `credentials.scopes`: one token with exactly those, for every call.
  * - Organization: `partitionGlobalId` may be left out; the client reads it from the access token
  *   (the JWT claim `prt_id`, no extra request). An explicit id that differs from the token's is
  *   refused before sending, since the service would refuse it too.
@@ -29,17 +31,10 @@
  *   renewed once and the request re-sent once.
  * - Timeout: 30 s per attempt (connect, headers and body), generous for one page of 1000 while
  *   still catching a hung connection.
- * - Retries: 4 attempts in all; backoff 500 ms doubling to at most 20 s, half of each step
- *   random (equal jitter) so parallel clients spread out. Retried: 429 (any method: the service
- *   has not processed it), 502/503/504, network errors and timeouts for GET/PUT/DELETE, token
- *   requests and group creates. `Retry-After` (seconds or date) is honoured up to 60 s; a longer
- *   one is surfaced at once with `retryAfterMs` instead of blocking the caller for minutes.
- *   Robot-account creates are retried only on 429 or when the connection was never made
- *   (refused, DNS): the service picks their id, so a repeat after it may have acted could make
- *   a duplicate. Group creates carry a client-chosen id, so they are retried; if a retry meets
- *   409 and the group with that id has the requested name, it is returned as the result.
- * - Deletes: a retried single delete that meets 404 resolves (an earlier attempt deleted it and
- *   only the answer was lost); a 404 on the first attempt still throws not_found.
+ * - Retries: 4 attempts in all; backoff 500 ms doubling to at most 20 s, half of each step random
+ *   (equal jitter) so parallel clients spread out; `Retry-After` honoured up to 60 s. What is
+ *   retried, for which request, and what a repeat that meets its own first attempt returns: one
+ *   table, the README's "Retries" section (README.md#retries), kept true by test/client/retry.test.ts.
  * - Rate limits: on, with Automation Cloud's documented budgets per five minutes (GET 300,
  *   POST 24 000, PUT/PATCH/DELETE 160 each), per client instance, as a sliding window, so a bulk
  *   job goes as fast as the service allows without 429s. A used slot is reused only after the

@@ -5,6 +5,7 @@
 import { decodeJwt } from "jose";
 import type { TokenSource } from "./auth.js";
 import { IdentityApiError, IdentityInputError } from "./errors.js";
+import type { ScopeNeed } from "./scopes.js";
 import { NEVER_ABORTS } from "./signals.js";
 import { assertGuid, isGuid } from "./validate.js";
 
@@ -13,8 +14,9 @@ export interface OrganizationSource {
    * The organization of a call: `explicit` (the call's own, else the client's) when given, else
    * the token's `prt_id`. Throws IdentityInputError when neither is known, or when an explicit id
    * names another organization than the token was issued for (the service would refuse it).
+   * `need` is what the call about to be made accepts, so a token fetched here is the one it sends.
    */
-  resolve(explicit: string | undefined, signal?: AbortSignal): Promise<string>;
+  resolve(explicit: string | undefined, signal?: AbortSignal, need?: ScopeNeed): Promise<string>;
 }
 
 export function createOrganizationSource(clientDefault: string | undefined, tokens: () => TokenSource): OrganizationSource {
@@ -30,7 +32,7 @@ export function createOrganizationSource(clientDefault: string | undefined, toke
   };
 
   return {
-    async resolve(explicit, signal) {
+    async resolve(explicit, signal, need) {
       const given = explicit === undefined ? clientDefault : assertGuid(explicit, "partitionGlobalId");
       const source = tokens();
       const known = source.current();
@@ -48,7 +50,7 @@ export function createOrganizationSource(clientDefault: string | undefined, toke
         return given;
       }
       // The token the send will use anyway: a cached one costs nothing, a first call fetches it once.
-      const claimed = claimOf(known ?? (await tokenFor(source, signal)));
+      const claimed = claimOf(known ?? (await tokenFor(source, signal, need)));
       if (claimed === undefined) {
         throw new IdentityInputError(
           "partitionGlobalId",
@@ -61,9 +63,9 @@ export function createOrganizationSource(clientDefault: string | undefined, toke
   };
 }
 
-async function tokenFor(source: TokenSource, signal: AbortSignal | undefined): Promise<string> {
+async function tokenFor(source: TokenSource, signal: AbortSignal | undefined, need: ScopeNeed | undefined): Promise<string> {
   try {
-    return await source.getToken(signal ?? NEVER_ABORTS);
+    return await source.getToken(signal ?? NEVER_ABORTS, undefined, need);
   } catch (cause) {
     if (!signal?.aborted) throw cause;
     // The same error a send aborted while waiting for its token gives.

@@ -160,7 +160,7 @@ export function createRedisRateLimiter(
   const budgets: Partial<Record<string, number>> = options.budgets ?? AUTOMATION_CLOUD_RATE_LIMITS.budgets;
   const holdUs = Math.round((windowMs + (options.marginMs ?? defaultMarginMs(windowMs))) * 1000);
   const waitMs = options.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS;
-  if (!(waitMs >= 0)) throw new RangeError("rateLimit.redisWaitMs must not be negative");
+  if (!(waitMs >= 0)) throw new IdentityInputError("rateLimit.redisWaitMs", "rateLimit.redisWaitMs must not be negative");
   const attemptMs = Math.min(ATTEMPT_TIMEOUT_MS, Math.max(ATTEMPT_TIMEOUT_MIN_MS, waitMs));
   if (options.key !== undefined && (typeof options.key !== "string" || options.key === "")) {
     throw new IdentityInputError("rateLimit.key", "rateLimit.key must be a non-empty string");

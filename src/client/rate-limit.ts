@@ -1,6 +1,7 @@
 // A client-side budget per HTTP method, so a bulk job paces itself instead of collecting 429s.
 // A sliding log never lets more than `budget` sends fall into any window of `windowMs`, which
 // keeps it under a server that counts in fixed windows of the same length wherever they start.
+import { IdentityInputError } from "./errors.js";
 import { sleep } from "./signals.js";
 
 export type LimitedMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -83,14 +84,14 @@ const realClock: Clock = { now: () => Date.now(), sleep };
 export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock = realClock): RateLimiter {
   const windowMs = options.windowMs ?? AUTOMATION_CLOUD_RATE_LIMITS.windowMs;
   const budgets: Partial<Record<string, number>> = options.budgets ?? AUTOMATION_CLOUD_RATE_LIMITS.budgets;
-  if (!(windowMs > 0)) throw new RangeError("rateLimit.windowMs must be positive");
+  if (!(windowMs > 0)) throw new IdentityInputError("rateLimit.windowMs", "rateLimit.windowMs must be positive");
   const marginMs = options.marginMs ?? defaultMarginMs(windowMs);
-  if (!(marginMs >= 0)) throw new RangeError("rateLimit.marginMs must not be negative");
+  if (!(marginMs >= 0)) throw new IdentityInputError("rateLimit.marginMs", "rateLimit.marginMs must not be negative");
   // A send holds its slot for the window plus the margin.
   const holdMs = windowMs + marginMs;
   for (const [method, budget] of Object.entries(budgets)) {
     if (!(Number.isInteger(budget) && (budget as number) > 0)) {
-      throw new RangeError(`rateLimit.budgets.${method} must be a positive integer`);
+      throw new IdentityInputError(`rateLimit.budgets.${method}`, `rateLimit.budgets.${method} must be a positive integer`);
     }
   }
   // Send times per method, oldest first, from `head` on: a moving start index instead of

@@ -1,5 +1,7 @@
-// When to repeat a request and how long to wait first. Pure decisions; the transport does the
-// waiting, so this module is easy to reason about and to test.
+// When to repeat a request and how long to wait first, `Retry-After` included. Pure decisions; the
+// transport does the waiting, so this module is easy to reason about and to test. The rules are
+// tabled in the README's "Retries" section; keep the two in step.
+import { IdentityInputError } from "./errors.js";
 
 export interface RetryOptions {
   /**
@@ -28,9 +30,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export const NO_RETRY: RetryPolicy = { ...DEFAULT_RETRY, maxAttempts: 1 };
 
 /**
- * `idempotent`: repeating cannot change the outcome (GET, PUT, DELETE, token requests, and the
- * group create, whose id the client picks). `unsafe`: a repeat after the server may have acted
- * could duplicate it (POST, PATCH; the robot-account create, whose id the server picks).
+ * `idempotent`: repeating cannot change the outcome; `unsafe`: a repeat after the server may have
+ * acted could do it twice. Which request is which: the README's "Retries" section.
  */
 export type RetryMode = "idempotent" | "unsafe";
 
@@ -45,10 +46,10 @@ export function resolveRetryPolicy(options: RetryOptions | false | undefined): R
   if (options === false) return NO_RETRY;
   const policy = { ...DEFAULT_RETRY, ...definedOnly(options ?? {}) };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
-    throw new RangeError("retry.maxAttempts must be an integer of at least 1");
+    throw new IdentityInputError("retry.maxAttempts", "retry.maxAttempts must be an integer of at least 1");
   }
   for (const key of ["baseDelayMs", "maxDelayMs", "maxRetryAfterMs"] as const) {
-    if (!(policy[key] >= 0)) throw new RangeError(`retry.${key} must be a non-negative number`);
+    if (!(policy[key] >= 0)) throw new IdentityInputError(`retry.${key}`, `retry.${key} must be a non-negative number`);
   }
   return policy;
 }
@@ -85,6 +86,16 @@ export function decideRetry(
     return { retry: true, delayMs: retryAfterMs };
   }
   return { retry: true, delayMs: backoff };
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
 }
 
 /**

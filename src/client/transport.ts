@@ -5,14 +5,15 @@
 // beside it, rather than building another Request per attempt: on Node 20 a Request costs more
 // than everything else a call does here.
 import type { TokenSource } from "./auth.js";
-import { IdentityApiError, parseRetryAfter } from "./errors.js";
+import { IdentityApiError } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
-import { decideRetry, methodRetryMode, type Outcome, type RetryMode, type RetryPolicy } from "./retry.js";
+import { decideRetry, methodRetryMode, parseRetryAfter, type Outcome, type RetryMode, type RetryPolicy } from "./retry.js";
 import { redactHeaders } from "./redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { DeadlineError, Deadlines } from "./deadlines.js";
 import { linkSignals, NEVER_ABORTS, sleep } from "./signals.js";
-import { markResponse, pathOf } from "./response-meta.js";
+import { markResponse, markScopes, pathOf } from "./response-meta.js";
+import { readScopeClaim, type ScopeNeed } from "./scopes.js";
 
 export interface RequestLogEvent {
   method: string;
@@ -109,6 +110,11 @@ export interface TransportConfig {
   userAgent: string;
   hooks: LogHooks;
   random?: () => number;
+  /**
+   * The operation a request addresses (by method and URL), for raw calls whose scopes the token
+   * source picks per operation, and for telling a 403's cause.
+   */
+  operationOf?: (method: string, url: string) => ScopeNeed;
 }
 
 export interface SendOptions {
@@ -123,6 +129,8 @@ export interface SendOptions {
    * (the unified audit service publishes no limits of its own).
    */
   rateLimited?: boolean;
+  /** What the call's operation accepts (the resource methods know it; raw calls are matched by URL). */
+  scopes?: ScopeNeed | undefined;
   /**
    * True for downloads: the body is handed on as it arrives instead of being read first, so the
    * per-attempt timeout covers the wait for the headers only; the caller reads (or cancels) it.
@@ -169,6 +177,10 @@ interface Call {
   options: SendOptions;
   /** Whether this call has already renewed its token after a 401. */
   refreshed: boolean;
+  /** What the call's operation accepts, when the token source picks scopes per operation. */
+  scopes: ScopeNeed | undefined;
+  /** The token the last attempt carried. */
+  token: string | undefined;
 }
 
 export function createTransport(config: TransportConfig): Transport {
@@ -211,6 +223,10 @@ export function createTransport(config: TransportConfig): Transport {
       signal: caller?.signal,
       options,
       refreshed: false,
+      scopes:
+        options.scopes ??
+        (options.authenticate !== false && config.tokens().perOperation === true ? config.operationOf?.(method, request.url) : undefined),
+      token: undefined,
     };
     try {
       for (let attempt = 1; ; attempt++) {
@@ -259,15 +275,17 @@ export function createTransport(config: TransportConfig): Transport {
     call.signal?.throwIfAborted();
     if (call.options.authenticate === false) return exchange(call, attempt);
     const source = config.tokens();
-    const token = await source.getToken(call.signal ?? NEVER_ABORTS);
+    const token = await source.getToken(call.signal ?? NEVER_ABORTS, undefined, call.scopes);
+    call.token = token;
     call.init.headers["authorization"] = `Bearer ${token}`;
     const response = await exchange(call, attempt);
     if (response.status !== 401 || !source.refreshable || call.refreshed) return response;
     // One refresh per call: the token may have expired or been revoked since it was cached; a
     // second 401 means the credentials themselves are refused, and repeating would only add sends.
     call.refreshed = true;
-    const fresh = await source.getToken(call.signal ?? NEVER_ABORTS, token);
+    const fresh = await source.getToken(call.signal ?? NEVER_ABORTS, token, call.scopes);
     if (fresh === token) return response;
+    call.token = fresh;
     call.init.headers["authorization"] = `Bearer ${fresh}`;
     return exchange(call, attempt);
   }
@@ -327,6 +345,19 @@ export function createTransport(config: TransportConfig): Transport {
     return new IdentityApiError({ kind, message: `${method} ${path} ${what}${tries}`, method, path, attempts, cause });
   }
 
+  function finished(call: Call, response: Response, attempts: number): Response {
+    markResponse(response, call.method, call.request, attempts);
+    // A 403 is rare: only then is it worth working out what the token carried and what the operation accepts.
+    if (response.status === 403 && call.token !== undefined) {
+      const token = call.token;
+      markScopes(response, {
+        sent: readScopeClaim(token) ?? config.tokens().scopesOf?.(token),
+        accepted: (call.scopes ?? config.operationOf?.(call.method, call.request.url))?.alternatives,
+      });
+    }
+    return response;
+  }
+
   return { send };
 }
 
@@ -341,10 +372,6 @@ function baseHeaders(from: HeadersInit | undefined, userAgent: string): Record<s
 
 function copyHeader(this: Record<string, string>, value: string, name: string): void {
   this[name] = value;
-}
-
-function finished(call: Call, response: Response, attempts: number): Response {
-  return markResponse(response, call.method, call.request, attempts);
 }
 
 function networkCode(error: unknown): string | undefined {

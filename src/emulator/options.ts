@@ -1,5 +1,6 @@
 // The emulator's public option and handle types, and their defaults.
 import type { components } from "../../generated/schema.js";
+import { SCOPES } from "../../generated/scopes.js";
 import type { SeedOption } from "./seed.js";
 
 type Group = components["schemas"]["Group"];
@@ -131,21 +132,8 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
-export const PM_SCOPES = [
-  "PM.Group",
-  "PM.Group.Read",
-  "PM.Group.Write",
-  "PM.RobotAccount",
-  "PM.RobotAccount.Read",
-  "PM.RobotAccount.Write",
-  "PM.User",
-  "PM.User.Read",
-  "PM.User.Write",
-  "PM.Directory",
-  "PM.Directory.Read",
-  "PM.Audit",
-  "PM.Audit.Read",
-] as const;
+// Every scope the contract declares (its OAuth 2.0 security scheme), from the generated table.
+export const PM_SCOPES = SCOPES;
 
 export const DEFAULT_ORGANIZATION: EmulatorOrganization = {
   name: "hogwarts",

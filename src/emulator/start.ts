@@ -3,6 +3,7 @@
 // prints how to call it, and stops on Ctrl-C or SIGTERM.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { OPERATION_SCOPES } from "../../generated/scopes.js";
 import { parseCommandLine, reportViolations, type CommandLine } from "./command.js";
 import { ALL_FAULTS } from "./faults.js";
 import { DEFAULT_RATE_LIMIT, DEMO_CLIENT, startEmulator, type EmulatorHandle } from "./index.js";
@@ -37,6 +38,8 @@ function banner(emulator: EmulatorHandle, line: CommandLine): string {
   const org = emulator.organizations[0]!;
   const base = emulator.baseUrl();
   const scopes = DEMO_CLIENT.scopes.join(" ");
+  // For curl: the broad scope of every operation (each one's first alternative in the contract).
+  const broad = [...new Set(Object.values(OPERATION_SCOPES).flatMap((alternatives) => alternatives[0] ?? []))].join(" ");
   // A user to show off the calls that need no organization id (Ron, with the demo data).
   const user = emulator.state().users.find((u) => u.email);
   const readUser = user ? `\n  curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/User/${user.id}'` : "";
@@ -44,7 +47,7 @@ function banner(emulator: EmulatorHandle, line: CommandLine): string {
   const tokenRequest = [
     `curl -s '${base}/connect/token' -d grant_type=client_credentials`,
     `-d client_id=${DEMO_CLIENT.clientId} -d client_secret=${DEMO_CLIENT.clientSecret}`,
-    "--data-urlencode 'scope=PM.Group PM.RobotAccount PM.User PM.Directory'",
+    `--data-urlencode 'scope=${broad}'`,
   ].join(" ");
   const cliSettings = `UIPATH_BASE_URL='${base}' UIPATH_CLIENT_ID=${DEMO_CLIENT.clientId} UIPATH_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`;
   return `UiPath Identity emulator (groups, robot accounts, users and directory) is running.
@@ -66,17 +69,13 @@ Try it with curl (get a token, list the groups${user ? ", read a user by id, whi
   TOKEN=$(${tokenRequest} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
   curl -s -H "Authorization: Bearer $TOKEN" '${base}/api/Group/${org.partitionGlobalId}'${readUser}
 
-Or from TypeScript (no partitionGlobalId: the client reads it from the token):
+Or from TypeScript (no partitionGlobalId: the client reads it from the token; no scopes: each call asks for one the contract names):
 
   import { createIdentityClient } from "uipath-identity-toolkit";
 
   const pm = createIdentityClient({
     baseUrl: "${base}",
-    credentials: {
-      clientId: "${DEMO_CLIENT.clientId}",
-      clientSecret: "${DEMO_CLIENT.clientSecret}",
-      scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"],
-    },
+    credentials: { clientId: "${DEMO_CLIENT.clientId}", clientSecret: "${DEMO_CLIENT.clientSecret}" },
   });${findUser}
   console.log(await pm.groups.list());
 

@@ -5,7 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { DEMO_CLIENT, type EmulatorHandle } from "../../src/emulator/index.js";
+import { DEMO_CLIENT, startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
 import { EMAILS, GRYFFINDORS, HARRY, RON, ROBY } from "../fixtures/walkthrough.js";
 import { emulatorPerTest } from "../helpers/emulator.js";
 import { cli, emulatorEnv, ESCAPES, runCli, sandbox } from "./helpers.js";
@@ -230,10 +230,34 @@ describe("uipath-identity connection settings and errors", () => {
     expect(quiet.stderr).not.toMatch(/\n\s+at /);
     const debug = await run(["--debug", "groups", "get", "Nope"]);
     expect(debug.stderr).toMatch(
-      /^debug: http:\/\/127\.0\.0\.1:\d+\/hogwarts\/identity_, client emulator-demo-client, secret from UIPATH_CLIENT_SECRET, scopes PM\.Group PM\.RobotAccount PM\.User PM\.Directory\n/,
+      /^debug: http:\/\/127\.0\.0\.1:\d+\/hogwarts\/identity_, client emulator-demo-client, secret from UIPATH_CLIENT_SECRET, scopes per request, from the contract\n/,
     );
     expect(debug.stderr).toMatch(/\n\s+at /);
     expect(debug.stderr).not.toContain(DEMO_CLIENT.clientSecret);
+  });
+});
+
+describe("uipath-identity and scopes: none to configure", () => {
+  const GROUPS_ONLY = { clientId: "groups-only", clientSecret: "groups-only-secret-4d7e", scopes: ["PM.Group"] };
+
+  it("each command asks for what it needs; an application without PM.User gets a users command refused before it is sent", async () => {
+    const limited = await startEmulator({ seed: "demo", rateLimit: false, clients: [DEMO_CLIENT, GROUPS_ONLY] });
+    try {
+      const as = (client: { clientId: string; clientSecret: string }, args: string[]) =>
+        run(args, { ...emulatorEnv(limited), UIPATH_CLIENT_ID: client.clientId, UIPATH_CLIENT_SECRET: client.clientSecret });
+      expect((await as(DEMO_CLIENT, ["users", "find", EMAILS.harry])).code).toBe(0);
+      expect((await as(GROUPS_ONLY, ["groups", "list"])).code).toBe(0);
+      const users = await as(GROUPS_ONLY, ["users", "list"]);
+      expect(users.code).toBe(1);
+      expect(users.stderr).toBe(
+        "Error: GET /api/User/users/{partitionGlobalId} needs the scope PM.User or PM.User.Read, and the External Application " +
+          "groups-only was not granted any of them (the token endpoint answered invalid_scope), so the call was not sent. " +
+          "Grant the scope to the application in Admin → External Applications, then try again.\n",
+      );
+      expect(users.stderr).not.toContain(GROUPS_ONLY.clientSecret);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

@@ -159,7 +159,13 @@ robotAccounts:
 describe("who caused the drift", () => {
   it("plan shows the actor and time of an out-of-band change made with another client; without the audit scope, one note says why not", async () => {
     const intruder = { clientId: "nightly-sync", clientSecret: "nightly-sync-secret", scopes: ["PM.Group"] };
-    const { e, env } = await start({ clients: [DEMO_CLIENT, intruder] });
+    // Granted everything but the audit log's scopes.
+    const noAudit = {
+      clientId: "no-audit",
+      clientSecret: "no-audit-secret",
+      scopes: ["PM.Group", "PM.RobotAccount", "PM.User", "PM.Directory"],
+    };
+    const { e, env } = await start({ clients: [DEMO_CLIENT, intruder, noAudit] });
     const path = file(`groups:\n  - name: Prefects\n    exclusive: true\n    members: [${EMAILS.hermione}, ${EMAILS.ron}]\n`);
     // Another application adds Luna to Prefects behind the file's back.
     const other = createIdentityClient({ baseUrl: e.baseUrl(), credentials: { ...intruder }, rateLimit: false });
@@ -167,16 +173,18 @@ describe("who caused the drift", () => {
     await other.groups.addMembers(prefects.id, [LUNA]);
     const at = e.auditEvents().at(-1)!.createdOn;
 
-    const scopes = "PM.Group PM.RobotAccount PM.User PM.Directory PM.Audit.Read";
-    const plan = await runCli(["plan", "-f", path], { env: { ...env, UIPATH_SCOPES: scopes } });
+    // No scopes configured: each request asks for what it needs, the audit reads PM.Audit.
+    const plan = await runCli(["plan", "-f", path], { env });
     expect(plan.stderr).toBe("");
     expect(plan.stdout).toContain(`  ~ group "Prefects" (exclusive)\n      - ${EMAILS.luna}\n      last changed ${at} by nightly-sync: `);
-    const json = JSON.parse((await runCli(["plan", "-f", path, "-o", "json"], { env: { ...env, UIPATH_SCOPES: scopes } })).stdout) as {
+    const json = JSON.parse((await runCli(["plan", "-f", path, "-o", "json"], { env })).stdout) as {
       changes: Array<{ name: string; drift?: Array<{ at: string; actor: string }> }>;
     };
     expect(json.changes.find((c) => c.name === "Prefects")?.drift?.[0]).toMatchObject({ at, actor: "nightly-sync" });
 
-    const blind = await runCli(["plan", "-f", path], { env: { ...env, UIPATH_SCOPES: "PM.Group PM.RobotAccount PM.User PM.Directory" } });
+    const blind = await runCli(["plan", "-f", path], {
+      env: { ...env, UIPATH_CLIENT_ID: noAudit.clientId, UIPATH_CLIENT_SECRET: noAudit.clientSecret },
+    });
     expect(blind.code).toBe(0);
     expect(blind.stderr).toBe(
       "Who changed these objects is not shown: this application may not read the audit log (grant it PM.Audit.Read).\n",

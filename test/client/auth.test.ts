@@ -11,7 +11,7 @@ const identity = async (...args: Parameters<typeof startIdentity>) => servers.ad
 const ok = () => identity((req, res) => send(res, 200, gryffindors));
 
 describe("client credentials", () => {
-  it("posts a client_credentials form to {baseUrl}/connect/token with the default scopes", async () => {
+  it("posts a client_credentials form to {baseUrl}/connect/token, asking for the scope the contract names first for the call", async () => {
     const server = await ok();
     await clientFor(server).groups.get(GRYFFINDORS);
     expect(server.tokenRequests).toHaveLength(1);
@@ -22,7 +22,7 @@ describe("client credentials", () => {
       grant_type: "client_credentials",
       client_id: CLIENT_ID,
       client_secret: CLIENT_SECRET,
-      scope: "PM.Group PM.RobotAccount",
+      scope: "PM.Group",
     });
   });
 

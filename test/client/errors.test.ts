@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { ServerResponse } from "node:http";
 import { IdentityApiError } from "../../src/client/index.js";
-import { parseErrorBody, parseRetryAfter, parseScopeMessage } from "../../src/client/errors.js";
+import { parseErrorBody, parseScopeMessage } from "../../src/client/error-parsing.js";
+import { parseRetryAfter } from "../../src/client/retry.js";
 import { GRYFFINDORS, ORG, ROBY, clientFor, startIdentity, type FakeIdentity } from "./helpers/identity.js";
 import { send } from "../helpers/http-server.js";
 

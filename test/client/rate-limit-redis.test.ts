@@ -427,7 +427,7 @@ describe("when Redis cannot be reached", () => {
   it("settings that cannot work are refused when the limiter is made", () => {
     const make = (extra: Partial<RateLimitOptions>) => () => createRedisRateLimiter({ redis: redis.url, ...extra }, () => "k");
     expect(make({ key: "" })).toThrow(expect.objectContaining({ field: "rateLimit.key" }));
-    expect(make({ redisWaitMs: -1 })).toThrow(RangeError);
+    expect(make({ redisWaitMs: -1 })).toThrow(expect.objectContaining({ name: "IdentityInputError", field: "rateLimit.redisWaitMs" }));
     expect(make({ budgets: { PUT: 0 } })).toThrow("rateLimit.budgets.PUT must be a positive integer");
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, type RetryLogEvent } from "../../src/client/index.js";
 import { DEFAULT_RETRY, backoffDelay, decideRetry, type RetryPolicy } from "../../src/client/retry.js";
@@ -275,5 +276,40 @@ describe("retry decisions", () => {
   it("backs off exponentially with equal jitter, capped", () => {
     expect([1, 2, 3, 4, 5].map((a) => backoffDelay(policy, a, () => 0))).toEqual([50, 100, 200, 400, 500]);
     expect([1, 2, 3, 4, 5].map((a) => backoffDelay(policy, a, () => 1))).toEqual([100, 200, 400, 800, 1000]);
+  });
+});
+
+describe("the README's Retries section says what the client does", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("### Retries"), readme.indexOf("\n### ", readme.indexOf("### Retries") + 1));
+  /** The `resource.method` names of the bullet that starts with **mode**. */
+  const named = (mode: string): string[] => {
+    const bullet = new RegExp(`^- \\*\\*${mode}\\*\\*[\\s\\S]*?(?=^- |^$)`, "m").exec(section)?.[0] ?? "";
+    return [...bullet.matchAll(/`(\w+\.\w+)`/g)].map((m) => m[1] as string);
+  };
+  // Every method that sends a POST, and the raw client: what the README has to give a mode.
+  const posts: Record<string, (pm: ReturnType<typeof clientFor>) => Promise<unknown>> = {
+    "groups.create": (pm) => pm.groups.create({ name: "Gryffindors" }),
+    "users.create": (pm) => pm.users.create({ email: "ron.weasley@hogwarts.example" }),
+    "users.createMany": (pm) => pm.users.createMany({ users: [{ email: "ron.weasley@hogwarts.example" }] }),
+    "directory.resolve": (pm) => pm.directory.resolve(["Gryffindors"], "group"),
+    "robotAccounts.create": (pm) => pm.robotAccounts.create({ name: "Roby" }),
+    "users.invite": (pm) => pm.users.invite([{ email: "ron.weasley@hogwarts.example" }]),
+    // Any POST through the raw client: its mode follows the method.
+    "pm.raw": async (pm) => pm.unwrap(await pm.raw.POST("/api/RobotAccount", { body: { partitionGlobalId: ORG, name: "Roby" } })),
+  };
+
+  it("names every POST method once, as idempotent or unsafe", () => {
+    const idempotent = named("idempotent");
+    const unsafe = named("unsafe");
+    expect([...idempotent, ...unsafe].sort()).toEqual(Object.keys(posts).sort());
+  });
+
+  it.each(Object.keys(posts))("%s meets a 503 as the README says", async (method) => {
+    const s = await scripted((n, req, res) => send(res, 503, { title: "Service Unavailable" }));
+    const error = await failure((posts[method] as (pm: ReturnType<typeof clientFor>) => Promise<unknown>)(clientFor(s)));
+    const retried = named("idempotent").includes(method);
+    expect(error).toMatchObject({ status: 503, attempts: retried ? DEFAULT_RETRY.maxAttempts : 1 });
+    expect(s.apiRequests.filter((r) => r.method === "POST")).toHaveLength(retried ? DEFAULT_RETRY.maxAttempts : 1);
   });
 });

@@ -130,4 +130,35 @@ describe("client options", () => {
     expect(make({ organization: "acme", rateLimit: { budgets: { GET: 0 } } })).toThrow(/budgets.GET/);
     expect(() => createIdentityClient({ organization: "acme", credentials: { clientId: "id", clientSecret: "" } })).toThrow(/clientSecret/);
   });
+
+  it("every option that cannot work is an IdentityInputError naming the option, thrown when the client is made", () => {
+    const cases: Array<[Partial<Parameters<typeof createIdentityClient>[0]>, string, RegExp]> = [
+      [{ retry: { maxAttempts: 0 } }, "retry.maxAttempts", /retry.maxAttempts must be an integer of at least 1/],
+      [{ retry: { maxAttempts: 1.5 } }, "retry.maxAttempts", /at least 1/],
+      [{ retry: { baseDelayMs: -1 } }, "retry.baseDelayMs", /retry.baseDelayMs must be a non-negative number/],
+      [{ retry: { maxRetryAfterMs: Number.NaN } }, "retry.maxRetryAfterMs", /non-negative/],
+      [{ rateLimit: { windowMs: 0 } }, "rateLimit.windowMs", /rateLimit.windowMs must be positive/],
+      [{ rateLimit: { marginMs: -5 } }, "rateLimit.marginMs", /rateLimit.marginMs must not be negative/],
+      [{ rateLimit: { budgets: { PUT: 2.5 } } }, "rateLimit.budgets.PUT", /rateLimit.budgets.PUT must be a positive integer/],
+      [{ credentials: { accessToken: "" } }, "credentials.accessToken", /credentials.accessToken must be a non-empty string/],
+      [{ credentials: { clientId: "", clientSecret: "s" } }, "credentials.clientId", /credentials.clientId must be a non-empty string/],
+      [{ credentials: { clientId: "id", clientSecret: "" } }, "credentials.clientSecret", /credentials.clientSecret must be/],
+    ];
+    for (const [options, field, message] of cases) {
+      let thrown: unknown;
+      try {
+        createIdentityClient({ organization: "acme", credentials, ...options });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(IdentityInputError);
+      expect(thrown).toMatchObject({ kind: "input", field });
+      expect((thrown as Error).message).toMatch(message);
+    }
+  });
+
+  it("a token provider that returns no token fails the call with an IdentityInputError, before anything is sent", async () => {
+    const error = await inputError(() => clientFor(server, { credentials: async () => "" }).groups.list());
+    expect(error).toMatchObject({ field: "credentials", message: "the token provider returned no token" });
+  });
 });

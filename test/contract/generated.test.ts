@@ -4,6 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { OPERATION_SCOPES, SCOPES } from "../../generated/scopes.js";
+import { indexOperations, loadBundledDocument } from "../../src/emulator/document.js";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -40,5 +42,30 @@ describe("generated/", () => {
     const result = await check(dir);
     expect(result.code).toBe(1);
     expect(result.output).toContain("generated/ is stale (openapi.json, schema.d.ts)");
+  });
+
+  it("reports the scope table stale after a change to an operation's scopes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "identity-gen-check-"));
+    copies.push(dir);
+    for (const entry of ["openapi", "scripts", "generated", "redocly.yaml", "package.json"]) {
+      cpSync(join(root, entry), join(dir, entry), { recursive: true });
+    }
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+    const file = join(dir, "openapi/paths/user_InviteUsers.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("- clientCredentials: [PM.User.Write]", "- clientCredentials: [PM.User.Read]"));
+
+    const result = await check(dir);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("generated/ is stale (openapi.json, scopes.js, scopes.d.ts)");
+  });
+
+  it("the scope table holds what the document says: every operation's alternatives and every declared scope", () => {
+    const doc = loadBundledDocument();
+    const fromDocument = Object.fromEntries(
+      indexOperations(doc).map((op) => [`${op.method.toUpperCase()} ${op.pathTemplate}`, op.scopeAlternatives]),
+    );
+    expect(OPERATION_SCOPES).toEqual(fromDocument);
+    const flows = (doc as any).components.securitySchemes.clientCredentials.flows.clientCredentials.scopes;
+    expect(SCOPES).toEqual(Object.keys(flows));
   });
 });

@@ -193,3 +193,55 @@ describe("the client through Prism, a validating proxy, in front of the emulator
     expect(statuses).toEqual(expect.arrayContaining([200, 201, 204, 404, 409]));
   });
 });
+
+describe("scopes from the contract, against the emulator's token endpoint", () => {
+  const contract = (e: EmulatorHandle, clientId: string, clientSecret: string, sent: string[]) =>
+    client(e, {
+      partitionGlobalId: undefined,
+      credentials: { clientId, clientSecret },
+      onRequest: (ev) => sent.push(`${ev.method} ${new URL(ev.url).pathname.replace(/^\/hogwarts\/identity_/, "")}`),
+    });
+
+  it("with no scopes configured, the whole walkthrough works, one token per scope set", async () => {
+    const e = await start();
+    const sent: string[] = [];
+    const pm = contract(e, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret, sent);
+    await walkThrough(pm);
+    await walkThroughUsers(pm);
+    expect(sent.filter((r) => r.endsWith("/connect/token"))).toHaveLength(4);
+  });
+
+  it("an application granted only the narrow scopes works through them; one it lacks fails before the call is sent", async () => {
+    const reader = { clientId: "user-reader", clientSecret: "user-reader-secret-3e8a", scopes: ["PM.User.Read", "PM.Group.Read"] };
+    const e = await start({ clients: [DEMO_CLIENT, reader] });
+    const sent: string[] = [];
+    const pm = contract(e, reader.clientId, reader.clientSecret, sent);
+    // The first call: one token for the organization and the call alike (after the broad scope's refusal).
+    expect((await pm.users.findByEmail("ron.weasley@hogwarts.example")).userName).toBe("ron.weasley@hogwarts.example");
+    expect(sent.filter((r) => r.endsWith("/connect/token"))).toHaveLength(2);
+    expect((await pm.groups.list()).length).toBeGreaterThan(0);
+    const before = sent.filter((r) => r.includes("/api/")).length;
+    const err = await failure(pm.users.create({ email: "neville.longbottom@hogwarts.example" }));
+    expect(err).toMatchObject({ kind: "forbidden", acceptedScopes: ["PM.User", "PM.User.Write"] });
+    expect(err.message).toMatch(
+      /^POST \/api\/User needs the scope PM\.User or PM\.User\.Write, and the External Application user-reader was not granted any of them/,
+    );
+    expect(err.serverMessage).toBe("invalid_scope: not allowed for this client: PM.User.Write");
+    expect(sent.filter((r) => r.includes("/api/")).length).toBe(before);
+    const directory = await failure(pm.directory.resolve(["ron.weasley@hogwarts.example"], "user"));
+    expect(directory.message).toContain("needs the scope PM.Directory or PM.Directory.Read");
+  });
+
+  it("partitionGlobalId() before any call takes any scope the application has", async () => {
+    const robots = { clientId: "robots-only", clientSecret: "robots-only-secret-5b2c", scopes: ["PM.RobotAccount.Read"] };
+    const e = await start({ clients: [DEMO_CLIENT, robots] });
+    const sent: string[] = [];
+    const pm = contract(e, robots.clientId, robots.clientSecret, sent);
+    expect(await pm.partitionGlobalId()).toBe(ORG);
+    // The group scopes, PM.RobotAccount and PM.RobotAccount.Write refused, then PM.RobotAccount.Read.
+    expect(sent.filter((r) => r.endsWith("/connect/token"))).toHaveLength(6);
+    // The listing reuses that token: what was refused is remembered.
+    expect((await pm.robotAccounts.list().toArray()).length).toBeGreaterThan(0);
+    expect(sent.filter((r) => r.endsWith("/connect/token"))).toHaveLength(6);
+  });
+});

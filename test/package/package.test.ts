@@ -70,7 +70,7 @@ describe("the packed npm package", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("runs against the emulator started from the installed package", async () => {
+  it("runs against the emulator started from the installed package; scopes come from the contract", async () => {
     writeFileSync(join(consumer, "tsconfig.node16.json"), JSON.stringify(tsconfig("node16")));
     await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.node16.json"], { cwd: consumer });
     const { stdout } = await run(process.execPath, ["out-node16/consumer.js"], { cwd: consumer });
@@ -80,6 +80,18 @@ describe("the packed npm package", () => {
       gone: true,
       violations: 0,
       redisAdvice: expect.stringMatching(/^rateLimit\.redis: .*npm install redis$/),
+      // Users and directory calls work with no scopes configured.
+      ron: true,
+      groupCount: expect.any(Number),
+      // An application without PM.User: the named error, before any API request.
+      lacking: {
+        kind: "forbidden",
+        message: expect.stringMatching(
+          /^GET \/api\/User\/users\/\{partitionGlobalId\} needs the scope PM\.User or PM\.User\.Read, and the External Application groups-only was not granted any of them .*Admin → External Applications/,
+        ),
+        missingScopes: ["PM.User", "PM.User.Read"],
+        apiRequests: 0,
+      },
     });
   });
 
@@ -208,6 +220,8 @@ describe("the packed npm package", () => {
           "dist/emulator/index.js",
           "generated/openapi.json",
           "generated/schema.d.ts",
+          "generated/scopes.js",
+          "generated/scopes.d.ts",
           "CHANGELOG.md",
           "README.md",
           "LICENSE",

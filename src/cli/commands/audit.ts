@@ -13,9 +13,6 @@ import { dataLines, render, type Column } from "../output.js";
 import { parseDuration, parseInstant } from "../times.js";
 import { take, type Act } from "./shared.js";
 
-/** What the audit commands ask for unless scopes are configured: reading the audit, nothing more. */
-export const AUDIT_SCOPES = ["PM.Audit.Read"];
-
 /** `audit events` shows one call's worth unless told otherwise; uip's own limit goes to 10,000, ours to an export's 100,000. */
 const DEFAULT_EVENTS = 200;
 const MAX_EVENTS = 100_000;
@@ -81,7 +78,7 @@ export function registerAudit(program: Command, act: Act): void {
     .description("List the audit sources, their targets and event types: the names and ids the filters take.")
     .action((_options, cmd) =>
       act(cmd, async (ctx) => {
-        const pm = await ctx.client(AUDIT_SCOPES);
+        const pm = await ctx.client();
         const tree = await pm.audit.sources();
         ctx.print(render(ctx.format, sourceRows(tree), SOURCE_COLUMNS, tree));
       }),
@@ -97,7 +94,7 @@ export function registerAudit(program: Command, act: Act): void {
     act(cmd, async (ctx) => {
       const flags = options as FilterFlags & typeof options;
       const limit = parseEventLimit(options.limit);
-      const pm = await ctx.client(AUDIT_SCOPES);
+      const pm = await ctx.client();
       const query = {
         ...(await filtersOf(pm, flags)),
         ...timeWindow(flags, Date.now()),
@@ -149,7 +146,7 @@ async function exportEvents(ctx: CliContext, flags: ExportFlags): Promise<void> 
     if (file !== undefined && !existsSync(dirname(resolve(file)))) throw new UsageError(`The folder of ${option} ${file} does not exist`);
   }
   const window = timeWindow(flags, now);
-  const pm = await ctx.client(AUDIT_SCOPES);
+  const pm = await ctx.client();
   const filters = await filtersOf(pm, flags);
   const checkpoint = flags.checkpoint === undefined ? undefined : ExportCheckpoint.open(resolve(flags.checkpoint), filters, overlapMs);
   try {

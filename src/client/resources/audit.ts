@@ -7,7 +7,7 @@ import { IdentityApiError, IdentityInputError } from "../errors.js";
 import { MAX_PAGE_SIZE, paginate, pagedIterable, type PagedIterable } from "../paging.js";
 import type { AuditEvent, AuditEventSource, AuditEventsQuery, AuditQueryRecord, AuditRecordsQuery } from "../types.js";
 import { assertName, assertPageSize, assertPageWindow } from "../validate.js";
-import { callInit, checkPartitionOption, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { callInit, checkPartitionOption, operation, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
 
 /** The most events the unified audit service returns per call, whatever `maxCount` asks. */
 export const MAX_AUDIT_PAGE_SIZE = 200;
@@ -132,8 +132,13 @@ export interface AuditResource {
 /** Calls to the audit service: not paced by Identity's budgets. */
 const AUDIT_SERVICE = { rateLimited: false } as const;
 const AUDIT_DOWNLOAD = { rateLimited: false, stream: true } as const;
+const EVENTS = operation("GET /api/query/events");
+const SOURCES = operation("GET /api/query/sources");
+const DOWNLOAD_EVENTS = operation("GET /api/query/downloadevents");
+const RECORDS = operation("GET /api/AuditQuery/{partitionGlobalId}");
+const DOWNLOAD_RECORDS = operation("GET /api/AuditQuery/{partitionGlobalId}/download");
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
-const EVENTS_PATH = "/api/query/events";
+const EVENTS_PATH = EVENTS.path;
 
 /** JSON text parsed; undefined for no text or text that is not JSON. */
 export function parseAuditDetails(text: string | null | undefined): unknown {
@@ -160,7 +165,7 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
     const baseUrl = auditBase();
     const selection = "cursorQuery" in request ? { querySerializer: () => request.cursorQuery } : { params: { query: request.query } };
     const page = unwrap(
-      await ctx.raw.GET(EVENTS_PATH, { baseUrl, ...selection, ...callInit(ctx, options, undefined, AUDIT_SERVICE) }),
+      await ctx.raw.GET(EVENTS.path, { baseUrl, ...selection, ...callInit(ctx, options, EVENTS, AUDIT_SERVICE) }),
       ctx.redact,
     );
     if (!page || !Array.isArray(page.auditEvents)) throw unusable("the answer has no auditEvents list");
@@ -196,11 +201,11 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
   const recordsPage = async (query: AuditRecordPageQuery = {}, options?: CallOptions): Promise<AuditRecordResults> => {
     assertPageWindow(query.top, query.skip, 2_147_483_647);
     const params = recordParams(query);
-    const partitionGlobalId = await partitionOf(ctx, options);
+    const partitionGlobalId = await partitionOf(ctx, options, RECORDS);
     const page = unwrap(
-      await ctx.raw.GET("/api/AuditQuery/{partitionGlobalId}", {
+      await ctx.raw.GET(RECORDS.path, {
         params: { path: { partitionGlobalId }, query: { ...params, top: query.top, skip: query.skip } },
-        ...callInit(ctx, options),
+        ...callInit(ctx, options, RECORDS),
       }),
       ctx.redact,
     );
@@ -251,10 +256,7 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
 
     async sources(options) {
       const baseUrl = auditBase();
-      const tree = unwrap(
-        await ctx.raw.GET("/api/query/sources", { baseUrl, ...callInit(ctx, options, undefined, AUDIT_SERVICE) }),
-        ctx.redact,
-      );
+      const tree = unwrap(await ctx.raw.GET(SOURCES.path, { baseUrl, ...callInit(ctx, options, SOURCES, AUDIT_SERVICE) }), ctx.redact);
       if (!Array.isArray(tree)) throw unusable("the sources answer is not a list", "/api/query/sources");
       return tree;
     },
@@ -262,11 +264,11 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
     async downloadEvents(filter = {}, options) {
       const baseUrl = auditBase();
       const query = eventParams(filter);
-      const result = await ctx.raw.GET("/api/query/downloadevents", {
+      const result = await ctx.raw.GET(DOWNLOAD_EVENTS.path, {
         baseUrl,
         params: { query },
         parseAs: "stream",
-        ...callInit(ctx, options, undefined, AUDIT_DOWNLOAD),
+        ...callInit(ctx, options, DOWNLOAD_EVENTS, AUDIT_DOWNLOAD),
       });
       return unwrap(result, ctx.redact) ?? emptyStream();
     },
@@ -283,11 +285,11 @@ export function createAuditResource(ctx: ResourceContext): AuditResource {
     async downloadRecords(query = {}, options) {
       if (query.size !== undefined) assertPageSize(query.size, 0, 2_147_483_647, "size");
       if (query.language !== undefined) assertName(query.language, "language");
-      const partitionGlobalId = await partitionOf(ctx, options);
-      const result = await ctx.raw.GET("/api/AuditQuery/{partitionGlobalId}/download", {
+      const partitionGlobalId = await partitionOf(ctx, options, DOWNLOAD_RECORDS);
+      const result = await ctx.raw.GET(DOWNLOAD_RECORDS.path, {
         params: { path: { partitionGlobalId }, query: { size: query.size, language: query.language } },
         parseAs: "stream",
-        ...callInit(ctx, options, undefined, { stream: true }),
+        ...callInit(ctx, options, DOWNLOAD_RECORDS, { stream: true }),
       });
       return unwrap(result, ctx.redact) ?? emptyStream();
     },

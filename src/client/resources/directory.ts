@@ -3,7 +3,7 @@
 import { IdentityInputError } from "../errors.js";
 import type { DirectoryEntity, DirectorySearchQuery, DirectorySearchResult, ResolveDirectoryNames } from "../types.js";
 import { assertName } from "../validate.js";
-import { callInit, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { callInit, operation, partitionOf, type CallOptions, type ResourceContext } from "./shared.js";
 
 /** Where a search looks: `localUsers`, `directoryUsers`, `localGroups`, `directoryGroups`, `robotAccounts`, `applications`. */
 export type DirectorySource = NonNullable<DirectorySearchQuery["sourceFilter"]>[number];
@@ -32,6 +32,9 @@ export interface DirectoryResource {
 }
 
 const KINDS: ReadonlySet<string> = new Set(["user", "group", "application"]);
+const SEARCH = operation("GET /api/Directory/Search/{partitionGlobalId}");
+// A lookup changes nothing, so repeating it is always safe.
+const RESOLVE = operation("POST /api/Directory/BulkResolveByName/{partitionGlobalId}", "idempotent");
 
 export function createDirectoryResource(ctx: ResourceContext): DirectoryResource {
   return {
@@ -43,13 +46,12 @@ export function createDirectoryResource(ctx: ResourceContext): DirectoryResource
           `entityType must be user, group or application, got ${JSON.stringify(query.entityType)}`,
         );
       }
-      const partitionGlobalId = await partitionOf(ctx, options);
-      return unwrap(
-        await ctx.raw.GET("/api/Directory/Search/{partitionGlobalId}", {
+      const partitionGlobalId = await partitionOf(ctx, options, SEARCH);
+      return ctx.done(
+        await ctx.raw.GET(SEARCH.path, {
           params: { path: { partitionGlobalId }, query: { startsWith, entityType: query.entityType, sourceFilter: query.types } },
-          ...callInit(ctx, options),
+          ...callInit(ctx, options, SEARCH),
         }),
-        ctx.redact,
       );
     },
 
@@ -65,15 +67,13 @@ export function createDirectoryResource(ctx: ResourceContext): DirectoryResource
       const unique = [...new Set(names.map((n, i) => assertName(n, `names[${i}]`)))];
       const found = new Map<string, DirectoryEntity | undefined>();
       if (unique.length === 0) return found;
-      const partitionGlobalId = await partitionOf(ctx, options);
-      // A lookup changes nothing, so repeating it is always safe.
-      const answer = unwrap(
-        await ctx.raw.POST("/api/Directory/BulkResolveByName/{partitionGlobalId}", {
+      const partitionGlobalId = await partitionOf(ctx, options, RESOLVE);
+      const answer = ctx.done(
+        await ctx.raw.POST(RESOLVE.path, {
           params: { path: { partitionGlobalId } },
           body: { entityNames: unique, entityType: type },
-          ...callInit(ctx, options, "idempotent"),
+          ...callInit(ctx, options, RESOLVE),
         }),
-        ctx.redact,
       );
       // Keys come back as given; match without case as well, in case a deployment normalises them.
       const byLower = new Map(Object.entries(answer).map(([k, v]) => [k.toLowerCase(), v]));

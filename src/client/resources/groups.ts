@@ -1,11 +1,11 @@
 // Group operations: typed inputs in, typed groups out, with the conveniences users would
 // otherwise write themselves (a generated id on create, the current name on a members-only update).
 import { IdentityApiError, IdentityInputError } from "../errors.js";
-import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
+import type { PagedIterable } from "../paging.js";
 import { attemptsFor } from "../response-meta.js";
 import type { Group, GroupMember, GroupMemberPage, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
-import { callInit, checkPartitionOption, deleted, errorOf, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { assertGuid, assertGuidList, assertName } from "../validate.js";
+import { callInit, deletes, errorOf, operation, pagedList, partitionOf, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface CreateGroupInput {
   name: string;
@@ -59,13 +59,20 @@ export interface GroupsResource {
   listMembersPage(groupId: Uuid, query?: MembersPageQuery, options?: CallOptions): Promise<GroupMemberPage>;
 }
 
-export function createGroupsResource(ctx: ResourceContext): GroupsResource {
-  const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
+const LIST = operation("GET /api/Group/{id}");
+const GET = operation("GET /api/Group/{partitionGlobalId}/{groupId}"); // get; update without a name
+// The id is ours, so repeating the create cannot make a second group: retry it like a PUT.
+const CREATE = operation("POST /api/Group", "idempotent");
+const UPDATE = operation("PUT /api/Group/{id}"); // update, addMembers, removeMembers
+const DELETE = operation("DELETE /api/Group/{partitionGlobalId}/{groupId}");
+const DELETE_MANY = operation("DELETE /api/Group/{id}");
+const MEMBERS = operation("GET /api/Group/{partitionGlobalId}/{groupId}/Members"); // listMembers, listMembersPage
 
+export function createGroupsResource(ctx: ResourceContext): GroupsResource {
   const get = async (groupId: Uuid, options?: CallOptions): Promise<Group> => {
     const id = assertGuid(groupId, "groupId");
-    const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-    return done(await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }));
+    const path = { partitionGlobalId: await partitionOf(ctx, options, GET), groupId: id };
+    return ctx.done(await ctx.raw.GET(GET.path, { params: { path }, ...callInit(ctx, options, GET) }));
   };
 
   const update = async (groupId: Uuid, changes: UpdateGroupInput, options?: CallOptions): Promise<Group> => {
@@ -76,7 +83,7 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
     const toAdd = changes.addMemberIds === undefined ? undefined : assertGuidList(changes.addMemberIds, "addMemberIds");
     const toRemove = changes.removeMemberIds === undefined ? undefined : assertGuidList(changes.removeMemberIds, "removeMemberIds");
     let name = changes.name === undefined ? undefined : assertName(changes.name, "name");
-    const partitionGlobalId = await partitionOf(ctx, options);
+    const partitionGlobalId = await partitionOf(ctx, options, UPDATE);
     if (name === undefined) {
       // The service wants the name on every update; fetch it so a members-only change keeps it.
       const current = await get(id, { ...options, partitionGlobalId });
@@ -89,25 +96,20 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
       ...(toAdd && { directoryUserIDsToAdd: toAdd }),
       ...(toRemove && { directoryUserIDsToRemove: toRemove }),
     };
-    return done(await ctx.raw.PUT("/api/Group/{id}", { params: { path: { id } }, body, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.PUT(UPDATE.path, { params: { path: { id } }, body, ...callInit(ctx, options, UPDATE) }));
   };
 
-  const listMembersPage = async (groupId: Uuid, query: MembersPageQuery = {}, options?: CallOptions) => {
-    const id = assertGuid(groupId, "groupId");
-    assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
-    const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-    return done(
-      await ctx.raw.GET("/api/Group/{partitionGlobalId}/{groupId}/Members", {
-        params: { path, query: { top: query.top, skip: query.skip } },
-        ...callInit(ctx, options),
-      }),
-    );
-  };
+  const members = pagedList(ctx, MEMBERS, (query: MembersPageQuery & { groupId: Uuid }, partitionGlobalId, init) =>
+    ctx.raw.GET(MEMBERS.path, {
+      params: { path: { partitionGlobalId, groupId: query.groupId }, query: { top: query.top, skip: query.skip } },
+      ...init,
+    }),
+  );
 
   return {
     async list(options) {
-      const id = await partitionOf(ctx, options);
-      return done(await ctx.raw.GET("/api/Group/{id}", { params: { path: { id } }, ...callInit(ctx, options) }));
+      const id = await partitionOf(ctx, options, LIST);
+      return ctx.done(await ctx.raw.GET(LIST.path, { params: { path: { id } }, ...callInit(ctx, options, LIST) }));
     },
 
     get,
@@ -116,10 +118,9 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
       const name = assertName(input.name, "name");
       const id = input.id === undefined ? crypto.randomUUID() : assertGuid(input.id, "id");
       const members = input.memberIds === undefined ? undefined : assertGuidList(input.memberIds, "memberIds");
-      const partitionGlobalId = await partitionOf(ctx, options);
+      const partitionGlobalId = await partitionOf(ctx, options, CREATE);
       const body = { partitionGlobalId, id, name, ...(members && { directoryUserMemberIDs: members }) };
-      // The id is ours, so repeating the create cannot make a second group: retry it like a PUT.
-      const result = await ctx.raw.POST("/api/Group", { body, ...callInit(ctx, options, "idempotent") });
+      const result = await ctx.raw.POST(CREATE.path, { body, ...callInit(ctx, options, CREATE) });
       if (result.response.status === 409 && attemptsFor(result.response) > 1) {
         // An earlier attempt may have created the group before its answer was lost. If the group
         // with our id exists under our name, that was us: return it instead of the conflict.
@@ -132,37 +133,22 @@ export function createGroupsResource(ctx: ResourceContext): GroupsResource {
         }
         throw conflict;
       }
-      return done(result);
+      return ctx.done(result);
     },
 
     update,
     addMembers: (groupId, userIds, options) => update(groupId, { addMemberIds: userIds }, options),
     removeMembers: (groupId, userIds, options) => update(groupId, { removeMemberIds: userIds }, options),
 
-    async delete(groupId, options) {
-      const id = assertGuid(groupId, "groupId");
-      const path = { partitionGlobalId: await partitionOf(ctx, options), groupId: id };
-      deleted(
-        await ctx.raw.DELETE("/api/Group/{partitionGlobalId}/{groupId}", { params: { path }, ...callInit(ctx, options) }),
-        ctx.redact,
-      );
-    },
+    ...deletes(ctx, "groupId", "groupIds", {
+      one: [DELETE, (path, init) => ctx.raw.DELETE(DELETE.path, { params: { path }, ...init })],
+      many: [
+        DELETE_MANY,
+        (groupIDs, id, init) => ctx.raw.DELETE(DELETE_MANY.path, { params: { path: { id } }, body: { groupIDs }, ...init }),
+      ],
+    }),
 
-    async deleteMany(groupIds, options) {
-      const ids = assertGuidList(groupIds, "groupIds");
-      if (ids.length === 0) return;
-      const id = await partitionOf(ctx, options);
-      done(await ctx.raw.DELETE("/api/Group/{id}", { params: { path: { id } }, body: { groupIDs: ids }, ...callInit(ctx, options) }));
-    },
-
-    listMembers(groupId, options = {}) {
-      // Validate now, not on the first iteration, so bad input fails where the call is written.
-      checkPartitionOption(options);
-      const id = assertGuid(groupId, "groupId");
-      const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
-      return paginate((window) => listMembersPage(id, window, options), pageSize);
-    },
-
-    listMembersPage,
+    listMembers: (groupId, options) => members.list({ groupId: assertGuid(groupId, "groupId") }, options),
+    listMembersPage: (groupId, query = {}, options) => members.page({ ...query, groupId: assertGuid(groupId, "groupId") }, options),
   };
 }

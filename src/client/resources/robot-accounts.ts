@@ -1,8 +1,8 @@
 // Robot account operations, with lazy paging over the list and group-membership shortcuts.
-import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
+import type { PagedIterable } from "../paging.js";
 import type { RobotAccount, RobotAccountPage, RobotAccountQuery, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
-import { callInit, checkPartitionOption, deleted, partitionOf, unwrap, type CallOptions, type ResourceContext } from "./shared.js";
+import { assertGuid, assertGuidList, assertName } from "../validate.js";
+import { callInit, deletes, operation, pagedList, partitionOf, searchQuery, type CallOptions, type ResourceContext } from "./shared.js";
 
 export interface RobotAccountSearch {
   /** Only accounts whose name or display name contains this text (the service's `searchTerm`). */
@@ -53,36 +53,25 @@ export interface RobotAccountsResource {
    */
   create(input: CreateRobotAccountInput, options?: CallOptions): Promise<RobotAccount>;
   update(robotAccountId: Uuid, changes: UpdateRobotAccountInput, options?: CallOptions): Promise<RobotAccount>;
-  addToGroups(robotAccountId: Uuid, groupIds: Uuid[], options?: CallOptions): Promise<RobotAccount>;
-  removeFromGroups(robotAccountId: Uuid, groupIds: Uuid[], options?: CallOptions): Promise<RobotAccount>;
   delete(robotAccountId: Uuid, options?: CallOptions): Promise<void>;
   /** Deletes several accounts in one request (no request for an empty list). */
   deleteMany(robotAccountIds: Uuid[], options?: CallOptions): Promise<void>;
+  addToGroups(robotAccountId: Uuid, groupIds: Uuid[], options?: CallOptions): Promise<RobotAccount>;
+  removeFromGroups(robotAccountId: Uuid, groupIds: Uuid[], options?: CallOptions): Promise<RobotAccount>;
 }
 
-export function createRobotAccountsResource(ctx: ResourceContext): RobotAccountsResource {
-  const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
+const LIST = operation("GET /api/RobotAccount/{id}"); // list, listPage
+const GET = operation("GET /api/RobotAccount/{partitionGlobalId}/{robotAccountId}");
+// The service picks the new account's id, so a repeat after it may have acted could make a second one.
+const CREATE = operation("POST /api/RobotAccount", "unsafe");
+const UPDATE = operation("PUT /api/RobotAccount/{id}"); // update, addToGroups, removeFromGroups
+const DELETE = operation("DELETE /api/RobotAccount/{partitionGlobalId}/{robotAccountId}");
+const DELETE_MANY = operation("DELETE /api/RobotAccount/{id}");
 
-  const listPage = async (query: RobotAccountPageQuery = {}, options?: CallOptions): Promise<RobotAccountResults> => {
-    assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
-    const id = await partitionOf(ctx, options);
-    const page = done(
-      await ctx.raw.GET("/api/RobotAccount/{id}", {
-        params: {
-          path: { id },
-          query: {
-            searchTerm: query.search,
-            top: query.top,
-            skip: query.skip,
-            sortBy: query.sortBy,
-            sortOrder: query.sortOrder,
-          },
-        },
-        ...callInit(ctx, options),
-      }),
-    );
-    return { ...page, results: page.results ?? [] };
-  };
+export function createRobotAccountsResource(ctx: ResourceContext): RobotAccountsResource {
+  const accounts = pagedList(ctx, LIST, (query: RobotAccountPageQuery, id, init) =>
+    ctx.raw.GET(LIST.path, { params: { path: { id }, query: searchQuery(query) }, ...init }),
+  );
 
   const update = async (robotAccountId: Uuid, changes: UpdateRobotAccountInput, options?: CallOptions) => {
     const id = assertGuid(robotAccountId, "robotAccountId");
@@ -90,73 +79,50 @@ export function createRobotAccountsResource(ctx: ResourceContext): RobotAccounts
     const toAdd = changes.addToGroupIds === undefined ? undefined : assertGuidList(changes.addToGroupIds, "addToGroupIds");
     const toRemove =
       changes.removeFromGroupIds === undefined ? undefined : assertGuidList(changes.removeFromGroupIds, "removeFromGroupIds");
-    const partitionGlobalId = await partitionOf(ctx, options);
+    const partitionGlobalId = await partitionOf(ctx, options, UPDATE);
     const body = {
       partitionGlobalId,
       ...(changes.displayName !== undefined && { displayName: changes.displayName }),
       ...(toAdd && { groupIDsToAdd: toAdd }),
       ...(toRemove && { groupIDsToRemove: toRemove }),
     };
-    return done(await ctx.raw.PUT("/api/RobotAccount/{id}", { params: { path: { id } }, body, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.PUT(UPDATE.path, { params: { path: { id } }, body, ...callInit(ctx, options, UPDATE) }));
   };
 
   return {
-    list(search = {}, options = {}) {
-      // Validate now, not on the first iteration, so bad input fails where the call is written.
-      checkPartitionOption(options);
-      const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
-      return paginate((window) => listPage({ ...search, ...window }, options), pageSize);
-    },
-
-    listPage,
+    list: (search = {}, options) => accounts.list(search, options),
+    listPage: (query = {}, options) => accounts.page(query, options),
 
     async get(robotAccountId, options) {
       const accountId = assertGuid(robotAccountId, "robotAccountId");
-      const path = { partitionGlobalId: await partitionOf(ctx, options), robotAccountId: accountId };
-      return done(
-        await ctx.raw.GET("/api/RobotAccount/{partitionGlobalId}/{robotAccountId}", { params: { path }, ...callInit(ctx, options) }),
-      );
+      const path = { partitionGlobalId: await partitionOf(ctx, options, GET), robotAccountId: accountId };
+      return ctx.done(await ctx.raw.GET(GET.path, { params: { path }, ...callInit(ctx, options, GET) }));
     },
 
     async create(input, options) {
       const name = assertName(input.name, "name");
       if (input.displayName !== undefined) assertName(input.displayName, "displayName");
       const groups = input.groupIds === undefined ? undefined : assertGuidList(input.groupIds, "groupIds");
-      const partitionGlobalId = await partitionOf(ctx, options);
+      const partitionGlobalId = await partitionOf(ctx, options, CREATE);
       const body = {
         partitionGlobalId,
         name,
         ...(input.displayName !== undefined && { displayName: input.displayName }),
         ...(groups && { groupIDsToAdd: groups }),
       };
-      // Retry mode "unsafe": see the method's documentation.
-      return done(await ctx.raw.POST("/api/RobotAccount", { body, ...callInit(ctx, options, "unsafe") }));
+      return ctx.done(await ctx.raw.POST(CREATE.path, { body, ...callInit(ctx, options, CREATE) }));
     },
+
+    ...deletes(ctx, "robotAccountId", "robotAccountIds", {
+      one: [DELETE, (path, init) => ctx.raw.DELETE(DELETE.path, { params: { path }, ...init })],
+      many: [
+        DELETE_MANY,
+        (robotAccountIDs, id, init) => ctx.raw.DELETE(DELETE_MANY.path, { params: { path: { id } }, body: { robotAccountIDs }, ...init }),
+      ],
+    }),
 
     update,
     addToGroups: (id, groupIds, options) => update(id, { addToGroupIds: groupIds }, options),
     removeFromGroups: (id, groupIds, options) => update(id, { removeFromGroupIds: groupIds }, options),
-
-    async delete(robotAccountId, options) {
-      const accountId = assertGuid(robotAccountId, "robotAccountId");
-      const path = { partitionGlobalId: await partitionOf(ctx, options), robotAccountId: accountId };
-      deleted(
-        await ctx.raw.DELETE("/api/RobotAccount/{partitionGlobalId}/{robotAccountId}", { params: { path }, ...callInit(ctx, options) }),
-        ctx.redact,
-      );
-    },
-
-    async deleteMany(robotAccountIds, options) {
-      const ids = assertGuidList(robotAccountIds, "robotAccountIds");
-      if (ids.length === 0) return;
-      const id = await partitionOf(ctx, options);
-      done(
-        await ctx.raw.DELETE("/api/RobotAccount/{id}", {
-          params: { path: { id } },
-          body: { robotAccountIDs: ids },
-          ...callInit(ctx, options),
-        }),
-      );
-    },
   };
 }

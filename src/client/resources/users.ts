@@ -2,18 +2,20 @@
 // user, so creates choose the id here and read the user back; refusals (`succeeded: false`) throw
 // whatever the status. `findByEmail` turns an address into exactly one user, or says why it cannot.
 import { IdentityApiError, IdentityInputError, IdentityLookupError, type LookupCandidate } from "../errors.js";
-import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
+import type { PagedIterable } from "../paging.js";
 import { scrub } from "../redact.js";
 import { attemptsFor } from "../response-meta.js";
 import type { InvitedUser, NewUser, SortOrder, UpdateUser, User, UserPage, UserType, Uuid } from "../types.js";
-import { assertGuid, assertGuidList, assertName, assertPageSize, assertPageWindow } from "../validate.js";
+import { assertGuid, assertGuidList, assertName } from "../validate.js";
 import {
   callInit,
-  checkPartitionOption,
   deleted,
+  deleteMany,
   identityOutcome,
+  operation,
+  pagedList,
   partitionOf,
-  unwrap,
+  searchQuery,
   type CallOptions,
   type ResourceContext,
 } from "./shared.js";
@@ -148,12 +150,22 @@ export interface UsersResource {
   deleteMany(userIds: Uuid[], options?: CallOptions): Promise<void>;
 }
 
+const LIST = operation("GET /api/User/users/{partitionGlobalId}"); // list, listPage, findByEmail
+const GET = operation("GET /api/User/{userId}"); // get; creates read the new users back
+// The ids are ours, so repeating a create cannot make a second user: retry it like a PUT.
+const CREATE = operation("POST /api/User", "idempotent");
+const CREATE_MANY = operation("POST /api/User/BulkCreate", "idempotent");
+// The service picks the new users' ids, so a repeat after it may have acted could invite twice.
+const INVITE = operation("POST /api/User/InviteUsers", "unsafe");
+const UPDATE = operation("PUT /api/User/{userId}");
+const DELETE = operation("DELETE /api/User/{userId}");
+const DELETE_MANY = operation("DELETE /api/User");
+
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** The service's code for a taken user name: what a repeated create meets. */
 const DUPLICATE_USER_NAME = "DuplicateUserName";
 
 export function createUsersResource(ctx: ResourceContext): UsersResource {
-  const done = <D>(result: Parameters<typeof unwrap<D>>[0]): D => unwrap(result, ctx.redact);
   /** Server text is scrubbed of the call's own secrets (a password) as well as the client's. */
   const redactWith = (secrets: Array<string | undefined>) => {
     const extra = secrets.filter((s): s is string => typeof s === "string" && s !== "");
@@ -162,31 +174,15 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
 
   const get = async (userId: Uuid, options?: CallOptions): Promise<User> => {
     const path = { userId: assertGuid(userId, "userId") };
-    return done(await ctx.raw.GET("/api/User/{userId}", { params: { path }, ...callInit(ctx, options) }));
+    return ctx.done(await ctx.raw.GET(GET.path, { params: { path }, ...callInit(ctx, options, GET) }));
   };
 
-  const listPage = async (query: UserPageQuery = {}, options?: CallOptions): Promise<UserResults> => {
-    assertPageWindow(query.top, query.skip, MAX_PAGE_SIZE);
-    const partitionGlobalId = await partitionOf(ctx, options);
-    const page = done(
-      await ctx.raw.GET("/api/User/users/{partitionGlobalId}", {
-        params: {
-          path: { partitionGlobalId },
-          query: { searchTerm: query.search, top: query.top, skip: query.skip, sortBy: query.sortBy, sortOrder: query.sortOrder },
-        },
-        ...callInit(ctx, options),
-      }),
-    );
-    return { ...page, results: page.results ?? [] };
-  };
-
-  const list = (search: UserSearch = {}, options: ListUsersOptions = {}): PagedIterable<User> => {
-    // Validate now, not on the first iteration, so bad input fails where the call is written.
-    checkPartitionOption(options);
-    const pageSize = assertPageSize(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, "pageSize");
-    const query = { ...search, sortBy: search.sortBy ?? "Id" };
-    return paginate((window) => listPage({ ...query, ...window }, options), pageSize);
-  };
+  const users = pagedList(ctx, LIST, (query: UserPageQuery, partitionGlobalId, init) =>
+    ctx.raw.GET(LIST.path, { params: { path: { partitionGlobalId }, query: searchQuery(query) }, ...init }),
+  );
+  const listPage = (query: UserPageQuery = {}, options?: CallOptions): Promise<UserResults> => users.page(query, options);
+  const list = (search: UserSearch = {}, options?: ListUsersOptions): PagedIterable<User> =>
+    users.list({ ...search, sortBy: search.sortBy ?? "Id" }, options);
 
   /** A user just created with `id`: read back by id, or by user name if the service chose its own id. */
   const readCreated = async (id: string, userName: string, options?: CallOptions): Promise<User | undefined> => {
@@ -230,7 +226,7 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
         throw new IdentityInputError("password", "password must be a string");
       }
       const groupIDs = input.groupIds === undefined ? undefined : assertGuidList(input.groupIds, "groupIds");
-      const partitionGlobalId = await partitionOf(ctx, options);
+      const partitionGlobalId = await partitionOf(ctx, options, CREATE);
       const body = {
         ...user,
         partitionGlobalId,
@@ -241,8 +237,7 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
         ...(groupIDs && { groupIDs }),
       };
       const redact = redactWith([input.password]);
-      // The id is ours, so repeating the create cannot make a second user: retry it like a PUT.
-      const result = await ctx.raw.POST("/api/User", { body, ...callInit(ctx, options, "idempotent") });
+      const result = await ctx.raw.POST(CREATE.path, { body, ...callInit(ctx, options, CREATE) });
       try {
         identityOutcome(result, redact);
       } catch (error) {
@@ -266,9 +261,9 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
       const users = input.users.map((u, i) => newUserBody(u, `users[${i}].`));
       if (users.length === 0) return [];
       const groupIDs = input.groupIds === undefined ? undefined : assertGuidList(input.groupIds, "groupIds");
-      const partitionGlobalId = await partitionOf(ctx, options);
+      const partitionGlobalId = await partitionOf(ctx, options, CREATE_MANY);
       const body = { partitionGlobalId, users, ...(groupIDs && { groupIDs }) };
-      const result = await ctx.raw.POST("/api/User/BulkCreate", { body, ...callInit(ctx, options, "idempotent") });
+      const result = await ctx.raw.POST(CREATE_MANY.path, { body, ...callInit(ctx, options, CREATE_MANY) });
       const readAll = async (): Promise<User[] | undefined> => {
         const found: User[] = [];
         for (const u of users) {
@@ -317,7 +312,7 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
       });
       const needsLink = entries.some((e) => e.inv.redirectUrl === undefined);
       const organization = needsLink ? organizationName(ctx.baseUrl) : undefined;
-      const partitionGlobalId = needsLink ? await partitionOf(ctx, options) : undefined;
+      const partitionGlobalId = needsLink ? await partitionOf(ctx, options, INVITE) : undefined;
       const body = entries.map(({ inv, email, groupIDs }) => {
         const language = inv.language ?? "en";
         return {
@@ -330,8 +325,7 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
           ...(groupIDs && { groupIDs }),
         };
       });
-      // The service picks the new users' ids, so a repeat after it may have acted could invite twice.
-      const result = await ctx.raw.POST("/api/User/InviteUsers", { body, ...callInit(ctx, options, "unsafe") });
+      const result = await ctx.raw.POST(INVITE.path, { body, ...callInit(ctx, options, INVITE) });
       // The identity result is `result`; an answer that is a bare identity result is read as one.
       return identityOutcome(result, ctx.redact, (d) => ("result" in d ? d.result : d)).users ?? [];
     },
@@ -340,20 +334,18 @@ export function createUsersResource(ctx: ResourceContext): UsersResource {
       const userPath = { userId: assertGuid(userId, "userId") };
       const body = updateBody(changes);
       const redact = redactWith([changes.password]);
-      identityOutcome(await ctx.raw.PUT("/api/User/{userId}", { params: { path: userPath }, body, ...callInit(ctx, options) }), redact);
+      identityOutcome(await ctx.raw.PUT(UPDATE.path, { params: { path: userPath }, body, ...callInit(ctx, options, UPDATE) }), redact);
     },
 
     async delete(userId, options) {
       const path = { userId: assertGuid(userId, "userId") };
-      deleted(await ctx.raw.DELETE("/api/User/{userId}", { params: { path }, ...callInit(ctx, options) }), ctx.redact);
+      deleted(await ctx.raw.DELETE(DELETE.path, { params: { path }, ...callInit(ctx, options, DELETE) }), ctx.redact);
     },
 
-    async deleteMany(userIds, options) {
-      const ids = assertGuidList(userIds, "userIds");
-      if (ids.length === 0) return;
-      const partitionGlobalId = await partitionOf(ctx, options);
-      done(await ctx.raw.DELETE("/api/User", { body: { partitionGlobalId, userIds: ids }, ...callInit(ctx, options) }));
-    },
+    deleteMany: (userIds, options) =>
+      deleteMany(ctx, DELETE_MANY, "userIds", userIds, options, (ids, partitionGlobalId, init) =>
+        ctx.raw.DELETE(DELETE_MANY.path, { body: { partitionGlobalId, userIds: ids }, ...init }),
+      ),
   };
 }
 
