@@ -2,9 +2,9 @@
 // access token was issued for. UiPath's tokens are JWTs whose `prt_id` claim is the organization's
 // id, so most callers never need to look the GUID up. The claim is only read, not verified: the
 // service verifies the token, and a wrong id here could only make the service refuse the call.
-import { decodeJwt } from "jose";
 import type { TokenSource } from "./auth.js";
 import { IdentityApiError, IdentityInputError } from "./errors.js";
+import { readClaims } from "./jwt-claims.js";
 import type { ScopeNeed } from "./scopes.js";
 import { NEVER_ABORTS } from "./signals.js";
 import { assertGuid, isGuid } from "./validate.js";
@@ -82,12 +82,7 @@ async function tokenFor(source: TokenSource, signal: AbortSignal | undefined, ne
 
 /** The organization id a UiPath access token names, lower-cased; undefined when it is not a JWT or has none. */
 export function readPartitionClaim(token: string): string | undefined {
-  let claim: unknown;
-  try {
-    claim = decodeJwt(token).prt_id;
-  } catch {
-    // Not a JWT (an opaque token, say): it simply names no organization.
-    return undefined;
-  }
+  // Not a JWT (an opaque token, say): it simply names no organization.
+  const claim = readClaims(token)?.prt_id;
   return isGuid(claim) ? claim.toLowerCase() : undefined;
 }

@@ -2,8 +2,8 @@
 // generated table lists them (generated/scopes.js, made from the document's `security`), found by
 // operation for the resource methods and by method and URL for raw calls. Also what a token
 // says it carries, for telling a 403's cause.
-import { decodeJwt } from "jose";
 import { OPERATION_SCOPES } from "../../generated/scopes.js";
+import { readClaims } from "./jwt-claims.js";
 
 /** An operation as the generated table names it: `METHOD /path`, as in `paths`. */
 export type OperationKey = keyof typeof OPERATION_SCOPES;
@@ -64,13 +64,8 @@ export function operationFinder(baseUrl: string): (method: string, url: string) 
 
 /** The scopes an access token names (its `scope` claim, an array or a space-separated string); undefined for an opaque token. */
 export function readScopeClaim(token: string): string[] | undefined {
-  let scope: unknown;
-  try {
-    scope = decodeJwt(token).scope;
-  } catch {
-    // Not a JWT: it names nothing the client can read.
-    return undefined;
-  }
+  // Not a JWT: it names nothing the client can read.
+  const scope = readClaims(token)?.scope;
   if (typeof scope === "string") return scope.split(" ").filter(Boolean);
   return Array.isArray(scope) && scope.every((s) => typeof s === "string") ? scope : undefined;
 }

@@ -2,6 +2,7 @@
 // `prt_id` claim, as UiPath's tokens carry it; an explicit id wins, and a mismatch is refused.
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createIdentityClient, IdentityApiError, IdentityInputError } from "../../src/client/index.js";
+import { readClaims } from "../../src/client/jwt-claims.js";
 import { readPartitionClaim } from "../../src/client/organization.js";
 import { CLIENT_ID, CLIENT_SECRET, GRYFFINDORS, ORG, gryffindors, startIdentity, type FakeIdentity } from "./helpers/identity.js";
 import { send } from "../helpers/http-server.js";
@@ -121,5 +122,16 @@ describe("the organization from the token", () => {
     expect(readPartitionClaim(jwt({ prt_id: 7 }))).toBeUndefined();
     expect(readPartitionClaim("not.a.jwt")).toBeUndefined();
     expect(readPartitionClaim("opaque")).toBeUndefined();
+  });
+
+  it("readClaims: a JWT's payload, UTF-8 and unpadded base64url included; anything else is no claims", () => {
+    expect(readClaims(jwt({ name: "Åsa Ørnberg ✓", prt_id: ORG }))).toMatchObject({ name: "Åsa Ørnberg ✓", prt_id: ORG });
+    const part = (text: string) => Buffer.from(text).toString("base64url");
+    expect(readClaims(`${part("{}")}.${part("[1,2]")}.sig`)).toBeUndefined();
+    expect(readClaims(`${part("{}")}.${part("not json")}.sig`)).toBeUndefined();
+    expect(readClaims(`${part("{}")}.${Buffer.from([0xff, 0xfe]).toString("base64url")}.sig`)).toBeUndefined();
+    expect(readClaims(`${part("{}")}.%%%.sig`)).toBeUndefined();
+    expect(readClaims(`${part("{}")}..sig`)).toBeUndefined();
+    expect(readClaims("a.b")).toBeUndefined();
   });
 });
