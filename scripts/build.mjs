@@ -1,13 +1,16 @@
 // `npm run build` (and so `npm install` here, and `npm pack`): generated/, then src/ compiled to
-// dist/, the demo seed beside the emulator, and the rendered API docs in dist/docs/index.html, which
+// dist/, the demo seed beside the emulator, the CLI bundled for a fast start (dist/cli/bundle/, what
+// bin/uipath-identity.js runs), and the rendered API docs in dist/docs/index.html, which
 // the installed `uipath-identity-emulator` serves at /docs. Tests may be running the CLI from dist/
 // meanwhile (the package test packs), so nothing is wiped: compiled files are overwritten, files
 // whose source is gone are removed, and the docs page replaces the old one in one rename.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { build } from "esbuild";
 
 // Progress goes to stderr: `npm pack --json` runs this and prints its JSON on the same stdout.
+const BUNDLE = "cli/bundle";
 const node = (...args) => execFileSync(process.execPath, args, { stdio: ["ignore", 2, 2] });
 
 node("scripts/generate.mjs");
@@ -17,8 +20,37 @@ copyFileSync("src/emulator/demo-seed.json", "dist/emulator/demo-seed.json");
 // Compiled output of a module that was renamed or deleted would otherwise ship in the package.
 for (const file of readdirSync("dist", { recursive: true, encoding: "utf8" })) {
   const compiled = /^(.*)\.(js|d\.ts|js\.map)$/.exec(file);
-  if (compiled && !file.startsWith("docs") && !existsSync(join("src", `${compiled[1]}.ts`))) rmSync(join("dist", file));
+  if (compiled && !file.startsWith("docs") && !file.startsWith(BUNDLE) && !existsSync(join("src", `${compiled[1]}.ts`)))
+    rmSync(join("dist", file));
 }
+
+// The CLI as one bundle whose commands' work sits in chunks loaded when a command runs: resolving
+// and loading some hundred files on every start cost more than running them (BENCHMARKS.md,
+// benchmark 8). Packages are bundled too; the few loaded with require (src/cli/lazy.ts) stay
+// outside. The chunks sit as deep as dist/cli/iac/, so paths built from import.meta.url (the
+// schema, the contract) still point into the package. Each file is written beside and renamed, and
+// chunks of an older build go last, so a CLI started meanwhile finds whole files.
+const bundle = await build({
+  entryPoints: ["dist/cli/main.js"],
+  outdir: join("dist", BUNDLE),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // CommonJS packages in an ES module bundle call require for Node's own modules.
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+  write: false,
+  logLevel: "warning",
+});
+mkdirSync(join("dist", BUNDLE), { recursive: true });
+const written = new Set();
+for (const file of bundle.outputFiles) {
+  writeFileSync(`${file.path}.${process.pid}`, file.contents);
+  renameSync(`${file.path}.${process.pid}`, file.path);
+  written.add(basename(file.path));
+}
+for (const old of readdirSync(join("dist", BUNDLE))) if (!written.has(old)) rmSync(join("dist", BUNDLE, old));
 
 mkdirSync("dist/docs", { recursive: true });
 const page = join("dist", "docs", `index.${process.pid}.html`);

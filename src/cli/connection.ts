@@ -5,8 +5,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import type { IdentityClientOptions, RateLimitOptions } from "../client/index.js";
+import { yaml } from "./lazy.js";
 import { UsageError } from "./failures.js";
 import { readAll, type Io } from "./io.js";
 
@@ -153,7 +153,7 @@ function readProfile(dir: string, name: string, explicit: boolean): Profile {
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = yaml().parse(text);
   } catch (error) {
     throw new UsageError(`${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }

@@ -1,7 +1,6 @@
 // What every command gets: the streams, the output format, colours, a lazily made client, and
 // the small conversations a command has with a person (confirmations, notes on stderr).
-import { confirm, isCancel } from "@clack/prompts";
-import { createIdentityClient, type IdentityClient, type RateLimitOptions, type RetryLogEvent } from "../client/index.js";
+import type { IdentityClient, RateLimitOptions, RetryLogEvent } from "../client/index.js";
 import { resolveConnection, type ConnectionFlags } from "./connection.js";
 import { CliFailure, EXIT } from "./failures.js";
 import { colourFor, painter, type Io } from "./io.js";
@@ -67,24 +66,27 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
     paint: painter(colourFor(io.stderr, io.env, !options.color)),
     paintOut: painter(format === "table" && colourFor(io.stdout, io.env, !options.color)),
     client: () =>
-      (making ??= resolveConnection(options, io).then((connection) => {
-        if (options.debug) io.stderr.write(`debug: ${connection.describe}\n`);
-        rateLimit = connection.options.rateLimit;
-        const { credentials } = connection.options;
-        scopesGiven = typeof credentials === "object" && "scopes" in credentials && credentials.scopes !== undefined;
-        if (rateLimit && rateLimit.redis !== undefined) {
-          // Outages of the shared budget are worth a line: calls wait for Redis meanwhile.
-          rateLimit.onRedisStatus = (event) => io.stderr.write(`${event.message}\n`);
-        }
-        client = createIdentityClient({
-          ...connection.options,
-          userAgent: "uipath-identity-cli",
-          fetchWithInit: gate.fetch,
-          onRequest: countRequest,
-          onRetry: countRetry,
-        });
-        return client;
-      })),
+      // The client and the prompts are imported when first needed: `validate` and `--help` need neither.
+      (making ??= Promise.all([resolveConnection(options, io), import("../client/client.js")]).then(
+        ([connection, { createIdentityClient }]) => {
+          if (options.debug) io.stderr.write(`debug: ${connection.describe}\n`);
+          rateLimit = connection.options.rateLimit;
+          const { credentials } = connection.options;
+          scopesGiven = typeof credentials === "object" && "scopes" in credentials && credentials.scopes !== undefined;
+          if (rateLimit && rateLimit.redis !== undefined) {
+            // Outages of the shared budget are worth a line: calls wait for Redis meanwhile.
+            rateLimit.onRedisStatus = (event) => io.stderr.write(`${event.message}\n`);
+          }
+          client = createIdentityClient({
+            ...connection.options,
+            userAgent: "uipath-identity-cli",
+            fetchWithInit: gate.fetch,
+            onRequest: countRequest,
+            onRetry: countRetry,
+          });
+          return client;
+        },
+      )),
     baseUrl: () => client?.baseUrl,
     scopesGiven: () => (client === undefined ? undefined : scopesGiven),
     rateLimit: () => rateLimit,
@@ -101,6 +103,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
       if (io.stdin.isTTY !== true || io.stderr.isTTY !== true) {
         throw new CliFailure(`${question} Refusing without a terminal to ask on; pass ${flag} to go ahead.`, EXIT.usage);
       }
+      const { confirm, isCancel } = await import("@clack/prompts");
       const answer = await confirm({
         message: question,
         initialValue: false,

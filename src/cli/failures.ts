@@ -1,6 +1,6 @@
 // Exit codes, and turning every expected failure into one line a person can act on. Stack traces
 // are for --debug only.
-import { IdentityApiError, IdentityInputError, IdentityLookupError } from "../client/index.js";
+import { IdentityApiError, IdentityInputError, IdentityLookupError } from "../client/errors.js";
 
 export const EXIT = {
   ok: 0,

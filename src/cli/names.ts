@@ -2,15 +2,9 @@
 // address or user name, each resolved exactly (ignoring case). No match, or several, is an error
 // that lists the candidates (the closest names when nothing matched).
 import { distance } from "fastest-levenshtein";
-import {
-  IdentityApiError,
-  IdentityLookupError,
-  isGuid,
-  type Group,
-  type IdentityClient,
-  type LookupCandidate,
-  type RobotAccount,
-} from "../client/index.js";
+import type { Group, IdentityClient, LookupCandidate, RobotAccount } from "../client/index.js";
+import { IdentityApiError, IdentityLookupError } from "../client/errors.js";
+import { isGuid } from "../client/validate.js";
 
 export type MemberKind = "user" | "robot account";
 

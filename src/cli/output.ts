@@ -4,7 +4,7 @@
 // others are renderings of the data itself. Data always goes to stdout, on its own. Commands ask
 // this module what a format shows rather than testing format names themselves.
 import Table from "cli-table3";
-import { stringify } from "yaml";
+import { yaml } from "./lazy.js";
 import { UsageError } from "./failures.js";
 
 export const OUTPUT_FORMATS = ["table", "json", "yaml", "plain", "markdown", "jsonl", "csv"] as const;
@@ -40,7 +40,7 @@ export function render<T>(format: OutputFormat, rows: T[], columns: Column<T>[],
     case "json":
       return `${JSON.stringify(data, null, 2)}\n`;
     case "yaml":
-      return stringify(data);
+      return yaml().stringify(data);
     case "jsonl":
     case "csv": {
       const items = Array.isArray(data) ? (data as unknown[]) : [data];

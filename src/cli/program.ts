@@ -1,7 +1,7 @@
 // The `uipath-identity` command line: global options, the command tree, and one place that turns
 // whatever a command throws into a message and an exit code.
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
-import { PACKAGE_VERSION } from "../client/index.js";
+import { PACKAGE_VERSION } from "../client/version.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerGroups } from "./commands/groups.js";
 import { registerGitHub } from "./commands/github.js";

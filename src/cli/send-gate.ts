@@ -2,9 +2,11 @@
 // tracked (AsyncLocalStorage follows it through the client's waits); once the gate closes (Ctrl-C),
 // every unit not on the wire is aborted at once (waits for the rate limiter, for a retry, for a
 // token end now), a unit on the wire gets its answer and is aborted as soon as it waits for
-// anything else, and nothing is sent any more. Only requests already sent are waited for.
+// anything else, and nothing is sent any more. Only requests already sent are waited for. Requests
+// go out through node-http.ts.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { FetchWithInit } from "../client/index.js";
+import { nodeHttpFetch } from "./node-http.js";
 
 interface Unit {
   controller: AbortController;
@@ -32,10 +34,10 @@ export class SendGate {
   readonly fetch: FetchWithInit = async (input, init) => {
     if (this.#closed) throw new StopRequested();
     const unit = this.#units.getStore();
-    if (!unit) return globalThis.fetch(input, init);
+    if (!unit) return nodeHttpFetch(input, init);
     unit.onWire += 1;
     try {
-      const response = await globalThis.fetch(input, init);
+      const response = await nodeHttpFetch(input, init);
       if (response.body === null) return response;
       // The answer is read whole while the unit counts as on the wire, so a stop never cuts it off.
       const body = await response.arrayBuffer();

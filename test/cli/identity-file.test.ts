@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { FileProblems, readIdentityFiles } from "../../src/cli/iac/identity-file.js";
+import { FileProblems } from "../../src/cli/iac/identity-file.js";
+import { readIdentityFiles } from "../../src/cli/iac/read-identity-files.js";
 import type { Io } from "../../src/cli/io.js";
 
 const dir = mkdtempSync(join(tmpdir(), "identity-file-"));

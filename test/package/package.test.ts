@@ -133,6 +133,20 @@ describe("the packed npm package", () => {
       const listGroups = lines.find((l) => l.startsWith("curl ") && l.includes("/api/Group/"))!;
       const groups = JSON.parse((await run("bash", ["-c", `${tokenLine}\n${listGroups}`])).stdout) as Array<{ name: string }>;
       expect(groups.map((g) => g.name)).toContain("Gryffindors");
+      // The installed CLI against it, with the connection the banner prints (and no scopes to configure).
+      const setting = (name: string) => new RegExp(`${name}\\s+(\\S+)`).exec(stdout)![1]!;
+      const env = {
+        ...process.env,
+        UIPATH_BASE_URL: setting("Base URL"),
+        UIPATH_CLIENT_ID: setting("Client id"),
+        UIPATH_CLIENT_SECRET: setting("Client secret"),
+        XDG_CONFIG_HOME: join(consumer, "config"),
+      };
+      const listed = await run(join(consumer, "node_modules/.bin/uipath-identity"), ["groups", "list", "-o", "plain"], {
+        cwd: consumer,
+        env,
+      });
+      expect(listed.stdout).toMatch(/^Gryffindors\t/m);
       // The rendered reference ships in the package, so /docs is the real page, not the pointer to /openapi.json.
       const docsUrl = /API docs\s+(\S+)/.exec(stdout)![1]!;
       const docs = await (await fetch(docsUrl)).text();
@@ -149,10 +163,19 @@ describe("the packed npm package", () => {
 
   it("stays small (the rendered docs are most of it) and ships no compiled module whose source is gone", () => {
     expect(packedSize).toBeLessThan(1.5 * 1024 * 1024);
+    const bundle = "dist/cli/bundle/";
     const orphans = packedFiles.filter(
-      (f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(root, "src", f.slice(5).replace(/\.js$/, ".ts"))),
+      (f) => /^dist\/.*\.js$/.test(f) && !f.startsWith(bundle) && !existsSync(join(root, "src", f.slice(5).replace(/\.js$/, ".ts"))),
     );
     expect(orphans).toEqual([]);
+    // The CLI's bundle: its entry, and no chunk of an older build (each chunk is imported by another file of it).
+    const chunks = packedFiles.filter((f) => f.startsWith(bundle));
+    expect(chunks).toContain(`${bundle}main.js`);
+    const texts = chunks.map((f) => readFileSync(join(root, f), "utf8"));
+    const unused = chunks.filter(
+      (f, i) => !f.endsWith("/main.js") && !texts.some((t, j) => j !== i && t.includes(`./${f.slice(bundle.length)}`)),
+    );
+    expect(unused).toEqual([]);
   });
 
   it("ships the JSON Schemas of the identity file (for editors) and of the plan (for policy checks), by their export names", async () => {

@@ -73,4 +73,34 @@ describe("src/ layout", () => {
     });
     expect(crossings).toEqual([]);
   });
+
+  it("starts the CLI without what only some commands use: those modules are imported when a command runs", () => {
+    // What loading src/cli/program.ts loads: static imports that are not type-only, followed through src/.
+    const loaded = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const at = join(SRC, file);
+      const source = ts.createSourceFile(at, readFileSync(at, "utf8"), ts.ScriptTarget.Latest);
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) && !(ts.isExportDeclaration(statement) && statement.moduleSpecifier)) continue;
+        if (ts.isImportDeclaration(statement)) {
+          const clause = statement.importClause;
+          const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
+          if (clause?.isTypeOnly || (named && named.length > 0 && !clause?.name && named.every((e) => e.isTypeOnly))) continue;
+        } else if (statement.isTypeOnly) continue;
+        const name = (statement.moduleSpecifier as ts.StringLiteral).text;
+        if (name.startsWith(".")) visit(relative(SRC, resolve(dirname(at), name)).replace(/\.js$/, ".ts"));
+        else packages.add(name);
+      }
+    };
+    visit("cli/program.ts");
+    const heavy = ["yaml", "ajv", "ajv/dist/2020.js", "ajv-formats", "csv-parse/sync", "@clack/prompts", "node:https"];
+    expect([...packages].filter((p) => heavy.includes(p))).toEqual([]);
+    expect(
+      [...loaded].filter((f) => /^cli\/(iac\/(read-identity-files|commands|planning|apply-session)|github\/commands)\.ts$/.test(f)),
+    ).toEqual([]);
+    expect(loaded.has("cli/commands/groups.ts")).toBe(true);
+  });
 });

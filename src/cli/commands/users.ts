@@ -1,6 +1,8 @@
 // `users list|get|find`: people by e-mail address or user name.
 import type { Command } from "@commander-js/extra-typings";
-import { isGuid, userTypeName, type IdentityClient, type User } from "../../client/index.js";
+import type { IdentityClient, User } from "../../client/index.js";
+import { userTypeName } from "../../client/user-type.js";
+import { isGuid } from "../../client/validate.js";
 import { CliFailure } from "../failures.js";
 import { render, renderRecord, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";

@@ -6,7 +6,8 @@
 // its own group changes in it. Built-in groups have their members managed like any group's, and
 // are never renamed or deleted; Everyone's membership is implicit and cannot be listed.
 import { distance } from "fastest-levenshtein";
-import { isGuid, type Group, type RobotAccount } from "../../client/index.js";
+import type { Group, RobotAccount } from "../../client/index.js";
+import { isGuid } from "../../client/validate.js";
 import { closest } from "../names.js";
 import type { DesiredMember, FileProblem, IdentityFile, Located, Position } from "./identity-file.js";
 import { where } from "./identity-file.js";
