@@ -61,7 +61,7 @@ export async function resolveConnection(flags: ConnectionFlags, io: Io): Promise
   const clientId = pick(flags.clientId, "UIPATH_CLIENT_ID", profile.clientId);
   const partitionGlobalId = pick(flags.partitionId, "UIPATH_PARTITION_ID", profile.partitionId);
   const scopeText = pick(flags.scopes, "UIPATH_SCOPES", Array.isArray(profile.scopes) ? profile.scopes.join(" ") : profile.scopes);
-  // Unset: each request asks for a scope its operation accepts, from the contract (see the client's README).
+  // Unset: each request asks for a scope its operation accepts, from the contract (see docs/client.md).
   const scopes = scopeText ? scopeText.split(/[\s,]+/).filter(Boolean) : undefined;
   // Only needed where the API base names no organization (see the client's auditBaseUrl).
   const auditBaseUrl = pick(undefined, "UIPATH_AUDIT_BASE_URL", profile.auditBaseUrl);

@@ -1,7 +1,7 @@
 // Where bearer tokens come from: client credentials (cached, one request in flight however many
 // callers wait), a fixed access token, or the caller's own provider function. Client credentials
 // without `scopes` ask, per call, for a scope the contract says the call's operation accepts
-// (see "Scopes" in the README): one cached token per scope set, and what the application was
+// (see "Methods and the scopes they need" in docs/client.md): one cached token per scope set, and what the application was
 // refused remembered for a while, so a call it cannot make fails before anything is sent.
 import { errorFromResponse } from "./error-parsing.js";
 import { IdentityApiError, IdentityInputError } from "./errors.js";

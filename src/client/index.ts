@@ -20,7 +20,7 @@
  *   the contract (generated/scopes.js): the broad one (`PM.Group`) first, the narrow one the call
  *   accepts when the application was not granted it; one cached token per scope set; what the
  *   application lacks is remembered for 5 minutes, and a call it lacks every scope for fails
- *   before anything is sent, naming the scope and where to grant it (README: "Methods and the
+ *   before anything is sent, naming the scope and where to grant it (docs/client.md: "Methods and the
  *   scopes they need"). With `credentials.scopes`: one token with exactly those, for every call.
  * - Organization: `partitionGlobalId` may be left out; the client reads it from the access token
  *   (the JWT claim `prt_id`, no extra request). An explicit id that differs from the token's is
@@ -34,7 +34,7 @@
  * - Retries: 4 attempts in all; backoff 500 ms doubling to at most 20 s, half of each step random
  *   (equal jitter) so parallel clients spread out; `Retry-After` honoured up to 60 s. What is
  *   retried, for which request, and what a repeat that meets its own first attempt returns: one
- *   table, the README's "Retries" section (README.md#retries), kept true by test/client/retry.test.ts.
+ *   table, the "Retries" section of docs/client.md, kept true by test/client/retry.test.ts.
  * - Rate limits: on, with Automation Cloud's documented budgets per five minutes (GET 300,
  *   POST 24 000, PUT/PATCH/DELETE 160 each), per client instance, as a sliding window, so a bulk
  *   job goes as fast as the service allows without 429s. A used slot is reused only after the

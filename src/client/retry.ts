@@ -1,6 +1,6 @@
 // When to repeat a request and how long to wait first, `Retry-After` included. Pure decisions; the
 // transport does the waiting, so this module is easy to reason about and to test. The rules are
-// tabled in the README's "Retries" section; keep the two in step.
+// tabled in the "Retries" section of docs/client.md; keep the two in step.
 import { IdentityInputError } from "./errors.js";
 
 export interface RetryOptions {
@@ -31,7 +31,7 @@ export const NO_RETRY: RetryPolicy = { ...DEFAULT_RETRY, maxAttempts: 1 };
 
 /**
  * `idempotent`: repeating cannot change the outcome; `unsafe`: a repeat after the server may have
- * acted could do it twice. Which request is which: the README's "Retries" section.
+ * acted could do it twice. Which request is which: the "Retries" section of docs/client.md.
  */
 export type RetryMode = "idempotent" | "unsafe";
 

@@ -279,9 +279,9 @@ describe("retry decisions", () => {
   });
 });
 
-describe("the README's Retries section says what the client does", () => {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf("### Retries"), readme.indexOf("\n### ", readme.indexOf("### Retries") + 1));
+describe("docs/client.md's Retries section says what the client does", () => {
+  const readme = readFileSync(new URL("../../docs/client.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("## Retries"), readme.indexOf("\n## ", readme.indexOf("## Retries") + 1));
   /** The `resource.method` names of the bullet that starts with **mode**. */
   const named = (mode: string): string[] => {
     const bullet = new RegExp(`^- \\*\\*${mode}\\*\\*[\\s\\S]*?(?=^- |^$)`, "m").exec(section)?.[0] ?? "";

@@ -95,7 +95,7 @@ export interface Operation<P extends string = string> {
   readonly path: P;
   /** The scopes it accepts, from the contract. */
   readonly need: ScopeNeed;
-  /** Its retry mode, when the method's is not right for it (see the README's "Retries"). */
+  /** Its retry mode, when the method's is not right for it (see "Retries" in docs/client.md). */
   readonly mode?: RetryMode | undefined;
 }
 
