@@ -1,10 +1,11 @@
 // Renders the contract into one self-contained HTML page (build/docs/index.html) that opens offline.
 // Redoc's bundle is inlined and its browser telemetry is off; the one asset Redoc still fetches from
 // its CDN (the "API docs by" logo) is swapped for an inline SVG so the page contacts no other host.
-// Beside it, build/docs/cli.html: the CLI reference (docs/cli.md) as a page of its own. With a path
-// argument, only the API page is written, there (the package build puts it in dist/docs/).
+// Beside it, cli.html: the CLI reference (docs/cli.md) as a page of its own, which the emulator
+// serves at /docs/cli.html. With a path argument, the API page is written there (the package build
+// puts it in dist/docs/), and the CLI page beside it as cli.html.
 //   node scripts/docs.mjs            build/docs/index.html and build/docs/cli.html (npm run docs)
-//   node scripts/docs.mjs <file>     the API page only
+//   node scripts/docs.mjs <file>     <file>, and cli.html beside it
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -45,7 +46,7 @@ for (const asset of ["https://cdn.redoc.ly/redoc/logo-mini-full.svg", "https://c
 writeFileSync(out, html);
 console.log(`docs: wrote ${out} (${Math.round(Buffer.byteLength(html) / 1024)} KiB)`);
 
-if (process.argv[2] === undefined) writeCliReference("docs/cli.md", join(dirname(out), "cli.html"));
+writeCliReference("docs/cli.md", join(dirname(out), "cli.html"));
 
 /** docs/cli.md as one plain page with a contents list, no script and nothing from another host. */
 function writeCliReference(source, target) {

@@ -1,7 +1,8 @@
 // The HTTP server: decides, for each request, which layer answers it (layout, route, faults,
 // rate limit, token, scopes, validation, operation) and records responses that break the document.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { AUDIT_READS, csvFieldsOf } from "./audit-handlers.js";
@@ -65,6 +66,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, now);
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   const docsHtml = options.docsHtmlPath ? readDocs(options.docsHtmlPath) : undefined;
+  // The CLI reference, where it was rendered beside the API page (scripts/docs.mjs writes both).
+  const cliPage = options.docsHtmlPath ? join(dirname(options.docsHtmlPath), "cli.html") : undefined;
+  const cliHtml = cliPage && existsSync(cliPage) ? readDocs(cliPage) : undefined;
   const violations: ResponseViolation[] = [];
   const docText = JSON.stringify(doc);
   const csvFields = csvFieldsOf(doc);
@@ -96,6 +100,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return send(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: docText });
     if (method === "GET" && (requestUrl.pathname === "/docs" || requestUrl.pathname === "/docs/")) {
       return send(res, { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: docsHtml ?? fallbackDocs() });
+    }
+    if (method === "GET" && requestUrl.pathname === "/docs/cli.html" && cliHtml !== undefined) {
+      return send(res, { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: cliHtml });
     }
 
     const layout = parseLayout(requestUrl.pathname, [...orgs.keys()], defaultOrg);

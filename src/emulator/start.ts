@@ -2,6 +2,7 @@
 // `npm start` both run this file. It reads the options (command.ts), starts the emulator,
 // prints how to call it, and stops on Ctrl-C or SIGTERM.
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OPERATION_SCOPES } from "../../generated/scopes.js";
 import { parseCommandLine, reportViolations, type CommandLine } from "./command.js";
@@ -34,10 +35,12 @@ function settings({ options }: CommandLine): string {
   return lines.join("\n");
 }
 
-function banner(emulator: EmulatorHandle, line: CommandLine): string {
+function banner(emulator: EmulatorHandle, line: CommandLine, docs: string | undefined): string {
   const org = emulator.organizations[0]!;
   const base = emulator.baseUrl();
   const scopes = DEMO_CLIENT.scopes.join(" ");
+  // The server serves the CLI reference where it was rendered beside the API page.
+  const cliReference = docs && existsSync(join(dirname(docs), "cli.html")) ? `\n  CLI reference   ${emulator.url}/docs/cli.html` : "";
   // For curl: the broad scope of every operation (each one's first alternative in the contract).
   const broad = [...new Set(Object.values(OPERATION_SCOPES).flatMap((alternatives) => alternatives[0] ?? []))].join(" ");
   // A user to show off the calls that need no organization id (Ron, with the demo data).
@@ -59,7 +62,7 @@ function banner(emulator: EmulatorHandle, line: CommandLine): string {
   Client id       ${DEMO_CLIENT.clientId}
   Client secret   ${DEMO_CLIENT.clientSecret}
   Scopes          ${scopes}
-  API docs        ${emulator.url}/docs
+  API docs        ${emulator.url}/docs${cliReference}
   OpenAPI         ${emulator.url}/openapi.json
   Token keys      ${base}/.well-known/openid-configuration
 ${settings(line)}
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
   } catch (e) {
     fail((e as Error).message);
   }
-  process.stdout.write(banner(emulator, line));
+  process.stdout.write(banner(emulator, line, docs));
   const violations = line.options.validateResponses ? reportViolations(emulator, process.stderr) : undefined;
   const stop = (signal: string) => {
     process.stdout.write(`\nStopping (${signal}).\n`);

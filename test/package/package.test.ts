@@ -152,6 +152,10 @@ describe("the packed npm package", () => {
       const docs = await (await fetch(docsUrl)).text();
       expect(docs).toContain("<title>UiPath Identity API");
       expect(docs).not.toContain("not built yet");
+      // And the CLI reference beside it, which the banner names.
+      const cliUrl = /CLI reference\s+(\S+)/.exec(stdout)![1]!;
+      expect(cliUrl).toBe(`${docsUrl}/cli.html`);
+      expect(await (await fetch(cliUrl)).text()).toContain("uipath-identity groups members add");
       child.kill("SIGINT");
       expect(await exited).toBe(0);
       expect(stdout).toContain("Stopping (SIGINT).");
