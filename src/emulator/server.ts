@@ -98,7 +98,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (method === "GET" && requestUrl.pathname === "/") return send(res, json(200, landing()));
     if (method === "GET" && requestUrl.pathname === "/openapi.json")
       return send(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: docText });
-    if (method === "GET" && (requestUrl.pathname === "/docs" || requestUrl.pathname === "/docs/")) {
+    if (
+      method === "GET" &&
+      (requestUrl.pathname === "/docs" || requestUrl.pathname === "/docs/" || requestUrl.pathname === "/docs/index.html")
+    ) {
       return send(res, { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: docsHtml ?? fallbackDocs() });
     }
     if (method === "GET" && requestUrl.pathname === "/docs/cli.html" && cliHtml !== undefined) {

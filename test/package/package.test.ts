@@ -156,6 +156,8 @@ describe("the packed npm package", () => {
       const cliUrl = /CLI reference\s+(\S+)/.exec(stdout)![1]!;
       expect(cliUrl).toBe(`${docsUrl}/cli.html`);
       expect(await (await fetch(cliUrl)).text()).toContain("uipath-identity groups members add");
+      // Its link back to the API reference (index.html beside it) leads to the reference.
+      expect(await (await fetch(new URL("index.html", cliUrl))).text()).toContain("<title>UiPath Identity API");
       child.kill("SIGINT");
       expect(await exited).toBe(0);
       expect(stdout).toContain("Stopping (SIGINT).");
