@@ -2,8 +2,8 @@
 //   --only a,b         run some of: overhead, bulk, paging, token, emulator, shared, apply, startup
 //   --quick            fewer rounds and calls (a smoke run; the numbers are rougher)
 //   --node 24          run under that Node major (or BENCH_NODE=24); --node 20,22,24 runs once per major
-//   --write-markdown   also rewrite BENCHMARKS.md: a full run its main table and the overhead rows
-//                      of its Node; `--only overhead` just the overhead rows of its Node
+//   --write-markdown   also rewrite BENCHMARKS.md: a full run its main table and the overhead and
+//                      startup rows of its Node; `--only overhead` (or `startup`) just those rows
 // Prints the table and writes bench/results/<timestamp>.json; a full run (no --quick, no --only)
 // also writes bench/results/latest.json, the copy BENCHMARKS.md's table comes from.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -89,21 +89,26 @@ const json = JSON.stringify({ when, quick, machine, totalSeconds: (Date.now() - 
 const file = `${when.replace(/[:.]/g, "-")}.json`;
 writeFileSync(new URL(file, dir), json);
 const full = !quick && !only;
-const overheadOnly = !quick && only?.size === 1 && only.has("overhead");
+// Benchmarks whose rows BENCHMARKS.md keeps per Node, each in its own section.
+const PER_NODE = ["overhead", "startup"] as const;
+const perNodeOnly = !quick && only?.size === 1 && PER_NODE.some((name) => only.has(name));
 if (full) writeFileSync(new URL("latest.json", dir), json);
 console.log(`\nResults: bench/results/${full ? "latest.json" : file}`);
-if (args.includes("--write-markdown") && !full && !overheadOnly) {
-  console.log("BENCHMARKS.md left alone: --write-markdown needs a full run, or --only overhead (no --quick).");
+if (args.includes("--write-markdown") && !full && !perNodeOnly) {
+  console.log("BENCHMARKS.md left alone: --write-markdown needs a full run, or --only overhead or --only startup (no --quick).");
 } else if (args.includes("--write-markdown")) {
   const markdown = new URL("../BENCHMARKS.md", import.meta.url);
   if (full) writeMarkdown(markdown, results, machine, when);
   const major = Number(process.versions.node.split(".")[0]);
-  writeMarkdown(
-    markdown,
-    results.filter((r) => r.name === "overhead"),
-    machine,
-    when,
-    nodeMarkers(major),
-  );
-  console.log(`BENCHMARKS.md updated: ${full ? "the table and " : ""}the overhead rows for Node ${major}.`);
+  const written = PER_NODE.filter((name) => results.some((r) => r.name === name));
+  for (const name of written) {
+    writeMarkdown(
+      markdown,
+      results.filter((r) => r.name === name),
+      machine,
+      when,
+      nodeMarkers(major, name),
+    );
+  }
+  console.log(`BENCHMARKS.md updated: ${full ? "the table and " : ""}the ${written.join(" and ")} rows for Node ${major}.`);
 }

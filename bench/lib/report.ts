@@ -70,10 +70,10 @@ export function loadAverage(): number {
 }
 
 /** The markers around the overhead rows of one Node major in BENCHMARKS.md. */
-export function nodeMarkers(major: number): { start: string; end: string } {
+export function nodeMarkers(major: number, benchmark: "overhead" | "startup" = "overhead"): { start: string; end: string } {
   return {
-    start: `<!-- bench:overhead:node${major}:start (written by \`npx tsx bench/run.ts --only overhead --node ${major} --write-markdown\`) -->`,
-    end: `<!-- bench:overhead:node${major}:end -->`,
+    start: `<!-- bench:${benchmark}:node${major}:start (written by \`npx tsx bench/run.ts --only ${benchmark} --node ${major} --write-markdown\`) -->`,
+    end: `<!-- bench:${benchmark}:node${major}:end -->`,
   };
 }
 
