@@ -28,8 +28,10 @@ export interface CliContext {
   scopesGiven(): boolean | undefined;
   /** The client's rate-limit settings (false: none), once the client exists. */
   rateLimit(): RateLimitOptions | false | undefined;
-  /** API requests sent so far by method (retries not counted; token requests not counted). */
+  /** Identity API requests sent so far by method (retries, token requests and audit reads not counted). */
   readonly requests: Record<string, number>;
+  /** Reads of the audit service so far (who caused drift): not Identity's, and not paced by its budgets. */
+  auditReads(): number;
   /** Retries so far, by reason ("429", "503", "network", ...). */
   readonly retries: Record<string, number>;
   /** Data, on stdout. */
@@ -53,8 +55,12 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
   const requests: Record<string, number> = {};
   const retries: Record<string, number> = {};
   const gate = new SendGate();
+  let auditReads = 0;
   const countRequest = (event: { method: string; url: string; attempt: number }) => {
-    if (event.attempt === 1 && !event.url.endsWith("/connect/token")) requests[event.method] = (requests[event.method] ?? 0) + 1;
+    if (event.attempt !== 1 || event.url.endsWith("/connect/token")) return;
+    const auditBase = client?.auditBaseUrl;
+    if (auditBase !== undefined && event.url.startsWith(auditBase)) auditReads++;
+    else requests[event.method] = (requests[event.method] ?? 0) + 1;
   };
   const countRetry = (event: RetryLogEvent) => {
     retries[String(event.reason)] = (retries[String(event.reason)] ?? 0) + 1;
@@ -91,6 +97,7 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
     scopesGiven: () => (client === undefined ? undefined : scopesGiven),
     rateLimit: () => rateLimit,
     requests,
+    auditReads: () => auditReads,
     retries,
     gate,
     print: (text) => {

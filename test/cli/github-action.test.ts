@@ -177,7 +177,7 @@ describe("github drift, on a schedule", () => {
     expect(gh.issues[0]!.body).toContain('! group "Prefects" (exclusive)');
     expect(gh.issues[0]!.body).toContain(`-     ${EMAILS.luna}`);
     // Who caused it, from the audit log (the workflow's application may read it: no scopes configured).
-    expect(gh.issues[0]!.body).toMatch(/#     last changed \S+ by emulator-demo-client: /);
+    expect(gh.issues[0]!.body).toMatch(/# {5}last changed \S+ by emulator-demo-client: /);
 
     // More drift: the same issue is updated.
     await pm.groups.addMembers(prefects.id, [(await pm.users.findByEmail(EMAILS.ginny)).id]);

@@ -89,7 +89,7 @@ describe("export, plan, apply", () => {
     const applied = await runCli(["apply", "-f", edited, "--yes"], { env });
     expect(applied.code).toBe(0);
     expect(applied.stderr).toMatch(
-      /\[3\/3\] .*\nApply complete: 2 added, 2 changed, 0 removed \(\d+ GET, 3 POST, 1 PUT request\(s\)\)\.\n$/,
+      /\[3\/3\] .*\nApply complete: 2 added, 2 changed, 0 removed \(\d+ GET, 3 POST, 1 PUT request\(s\), and 2 audit-log read\(s\)\)\.\n$/,
     );
     expect(membersOf(e, "Ravenclaws")).toEqual(["Errol", EMAILS.luna].sort());
     expect(membersOf(e, "Prefects")).toEqual([EMAILS.hermione, EMAILS.neville, EMAILS.ron].sort());
@@ -142,7 +142,9 @@ describe("export, plan, apply", () => {
     const applied = await runCli(["apply", "-f", csv, "--yes", "--concurrency", "16"], { env });
     expect(applied.code).toBe(0);
     // Three groups gain members, all through the creates.
-    expect(applied.stderr).toMatch(/Apply complete: 500 added, 3 changed, 0 removed \(\d GET, 500 POST request\(s\)\)\./);
+    expect(applied.stderr).toMatch(
+      /Apply complete: 500 added, 3 changed, 0 removed \(\d GET, 500 POST request\(s\), and 2 audit-log read\(s\)\)\./,
+    );
     const robots = e.state().robotAccounts.filter((r) => r.name?.startsWith("Bot-"));
     expect(robots).toHaveLength(500);
     expect(robots.find((r) => r.name === "Bot-007")?.groupIds).toEqual([PREFECTS]);

@@ -16,7 +16,7 @@ import { FileProblems, problemLines, type IdentityFile } from "../iac/identity-f
 import { readIdentityFiles } from "../iac/read-identity-files.js";
 import { offlineProblems } from "../iac/offline-checks.js";
 import { makePlan, type Planned } from "../iac/planning.js";
-import { ciRunUrl } from "../iac/render.js";
+import { ciRunUrl, requestSummary } from "../iac/render.js";
 import { renderPlanMarkdown } from "../iac/render-markdown.js";
 
 /** Hidden markers that find our own comment and issue again. */
@@ -230,6 +230,5 @@ function readEvent(env: Record<string, string | undefined>): Record<string, unkn
 }
 
 function requestsLine(ctx: CliContext): string {
-  const parts = Object.entries(ctx.requests).map(([m, n]) => `${n} ${m}`);
-  return parts.length === 0 ? "" : `Requests: ${parts.join(", ")}.`;
+  return `Requests: ${requestSummary(ctx)}.`;
 }

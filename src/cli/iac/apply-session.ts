@@ -116,7 +116,7 @@ export async function carryOut(ctx: CliContext, pm: IdentityClient, planned: Pla
     journal.close("finished", { done: result.done, passes: result.passes });
     const s = planned.plan.summary;
     progress.stop(
-      `Apply complete: ${s.add} added, ${s.change} changed, ${s.remove} removed (${requestSummary(ctx.requests)}` +
+      `Apply complete: ${s.add} added, ${s.change} changed, ${s.remove} removed (${requestSummary(ctx)}` +
         `${result.passes > 1 ? `; ${result.passes} passes` : ""}).${retried}`,
     );
     return EXIT.ok;

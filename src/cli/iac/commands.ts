@@ -44,7 +44,7 @@ export async function exportOrganization(ctx: CliContext): Promise<void> {
   const { groups, robotAccounts, users } = document;
   ctx.note(
     `Exported ${groups.length} group(s), ${robotAccounts.length} robot account(s) and ${users.length} user(s) ` +
-      `with ${requestSummary(ctx.requests)}.`,
+      `with ${requestSummary(ctx)}.`,
   );
 }
 

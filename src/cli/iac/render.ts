@@ -19,13 +19,16 @@ export function showPlan(ctx: CliContext, plan: PlanDocument): void {
   }
   for (const note of plan.notes) ctx.note(note);
   const { baseUrl, partitionGlobalId } = plan.organization;
-  const header = `Read ${baseUrl} (organization ${partitionGlobalId}) with ${requestSummary(ctx.requests)}.`;
+  const header = `Read ${baseUrl} (organization ${partitionGlobalId}) with ${requestSummary(ctx)}.`;
   ctx.print(renderPlanText(plan, header, ctx.paintOut));
 }
 
-export function requestSummary(requests: Record<string, number>): string {
-  const parts = Object.entries(requests).map(([m, n]) => `${n} ${m}`);
-  return parts.length === 0 ? "no requests" : `${parts.join(", ")} request(s)`;
+/** The Identity requests sent, by method, and the audit reads beside them (paced by no budget). */
+export function requestSummary(ctx: Pick<CliContext, "requests" | "auditReads">): string {
+  const parts = Object.entries(ctx.requests).map(([m, n]) => `${n} ${m}`);
+  const identity = parts.length === 0 ? "no requests" : `${parts.join(", ")} request(s)`;
+  const audit = ctx.auditReads();
+  return audit === 0 ? identity : `${identity}, and ${audit} audit-log read(s)`;
 }
 
 /** The page of the CI run this is part of (GitHub Actions, GitLab CI, Azure Pipelines), where its full log is. */
