@@ -3,7 +3,7 @@
 // markdown show the command's columns (a plan renders its own review comment as markdown); the
 // others are renderings of the data itself. Data always goes to stdout, on its own. Commands ask
 // this module what a format shows rather than testing format names themselves.
-import Table from "cli-table3";
+import { stripVTControlCharacters } from "node:util";
 import { yaml } from "./lazy.js";
 import { UsageError } from "./failures.js";
 
@@ -57,20 +57,10 @@ export function render<T>(format: OutputFormat, rows: T[], columns: Column<T>[],
       const head = [line(columns.map((c) => c.header)), `|${columns.map(() => " --- |").join("")}`];
       return `${[...head, ...rows.map((row) => line(columns.map((c) => cell(c.value(row)))))].join("\n")}\n`;
     }
-    case "table": {
-      if (rows.length === 0) return "";
-      const table = new Table({
-        head: columns.map((c) => c.header),
-        chars: BORDERLESS,
-        style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
-      });
-      for (const row of rows) table.push(columns.map((c) => cell(c.value(row))));
-      return `${table
-        .toString()
-        .split("\n")
-        .map((line) => line.trimEnd())
-        .join("\n")}\n`;
-    }
+    case "table":
+      return rows.length === 0
+        ? ""
+        : alignColumns([columns.map((c) => c.header), ...rows.map((row) => columns.map((c) => cell(c.value(row))))]);
   }
 }
 
@@ -127,21 +117,35 @@ function cell(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-// cli-table3 draws boxes by default; a kubectl-style table has only two spaces between columns.
-const BORDERLESS = {
-  top: "",
-  "top-mid": "",
-  "top-left": "",
-  "top-right": "",
-  bottom: "",
-  "bottom-mid": "",
-  "bottom-left": "",
-  "bottom-right": "",
-  left: "",
-  "left-mid": "",
-  mid: "",
-  "mid-mid": "",
-  right: "",
-  "right-mid": "",
-  middle: "  ",
-};
+/**
+ * A kubectl-style table: columns two spaces apart, each as wide as its widest line (a cell may
+ * hold several), no trailing spaces. Colours do not count towards a width; East Asian wide
+ * characters and emoji count two columns, combining marks none.
+ */
+function alignColumns(lines: string[][]): string {
+  const split = lines.map((cells) => cells.map((c) => c.split("\n")));
+  const widths = split[0]!.map((_, i) => Math.max(...split.map((cells) => Math.max(...cells[i]!.map(displayWidth)))));
+  const out: string[] = [];
+  for (const cells of split) {
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let l = 0; l < height; l++) {
+      const text = cells.map((c, i) => {
+        const part = c[l] ?? "";
+        return i === cells.length - 1 ? part : part + " ".repeat(widths[i]! - displayWidth(part) + 2);
+      });
+      out.push(text.join("").trimEnd());
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+const DOUBLE_WIDTH =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
+
+/** How many terminal columns `text` takes. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of stripVTControlCharacters(text)) width += ZERO_WIDTH.test(ch) ? 0 : DOUBLE_WIDTH.test(ch) ? 2 : 1;
+  return width;
+}
