@@ -98,7 +98,10 @@ async function applyOnce(o: ApplyOptions, limited: boolean, path: string): Promi
     const elapsedMs = performance.now() - started;
     rmSync(env.XDG_STATE_HOME, { recursive: true, force: true });
     // Identity's requests by method; the audit reads (who caused drift) go to another service, unpaced.
-    const summary = /Apply complete: .*\(([^)]*?) request\(s\)(?:, and \d+ audit-log read\(s\))?(?:; \d+ passes)?\)\.(?: (\d+) request\(s\) met 429)?/.exec(stderr);
+    const summary =
+      /Apply complete: .*\(([^)]*?) request\(s\)(?:, and \d+ audit-log read\(s\))?(?:; \d+ passes)?\)\.(?: (\d+) request\(s\) met 429)?/.exec(
+        stderr,
+      );
     if (!summary) throw new Error(`apply did not complete:\n${stderr.slice(-2000)}`);
     const requests = Object.fromEntries([...(summary[1] as string).matchAll(/(\d+) ([A-Z]+)/g)].map((m) => [m[2], Number(m[1])]));
     return { elapsedMs, requests, tooMany: Number(summary[2] ?? 0) };
