@@ -28,6 +28,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { DEMO_CLIENT, type EmulatorHandle } from "../../src/emulator/index.js";
+import { emulatorPerTest, type TestEmulatorOptions } from "../helpers/emulator.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const BIN = join(ROOT, "bin/uipath-identity.js");
@@ -74,6 +75,29 @@ export function emulatorEnv(emulator: EmulatorHandle, extra: Record<string, stri
     UIPATH_RATE_LIMIT: "off",
     ...extra,
   };
+}
+
+/**
+ * An emulator per test (test/helpers/emulator.ts) and the CLI's environment for it: the sandbox's
+ * folders and the demo client's connection. Call it at the top of a file, as emulatorPerTest.
+ */
+export function cliEmulatorPerTest(box: { env: Record<string, string> }) {
+  const emulator = emulatorPerTest();
+  return async (options: TestEmulatorOptions = {}): Promise<{ e: EmulatorHandle; env: Record<string, string | undefined> }> => {
+    const e = await emulator(options);
+    return { e, env: { ...box.env, ...emulatorEnv(e) } };
+  };
+}
+
+/** A group's members in the emulator, sorted: users by e-mail, robot accounts by name, directory groups as `group:NAME`. */
+export function membersOf(e: EmulatorHandle, name: string): string[] {
+  const state = e.state();
+  const group = state.groups.find((g) => g.name === name);
+  if (!group) return [];
+  const users = state.users.filter((u) => (u.groupIDs ?? []).includes(group.id)).map((u) => u.email ?? "");
+  const robots = state.robotAccounts.filter((r) => (r.groupIds ?? []).includes(group.id)).map((r) => r.name ?? "");
+  const directoryGroups = (group.members ?? []).filter((m) => m.objectType === "DirectoryGroup").map((m) => `group:${m.name}`);
+  return [...users, ...robots, ...directoryGroups].sort();
 }
 
 /** Starts the binary; the caller may signal it. Only a clean environment reaches it (no CI, no colours). */

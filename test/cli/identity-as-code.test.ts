@@ -7,29 +7,14 @@ import { promisify } from "node:util";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { DEMO_CLIENT, type EmulatorHandle } from "../../src/emulator/index.js";
+import { DEMO_CLIENT } from "../../src/emulator/index.js";
 import { BUILT_IN_GROUPS, EMAILS, GRYFFINDORS, PREFECTS } from "../fixtures/walkthrough.js";
-import { emulatorPerTest, type TestEmulatorOptions } from "../helpers/emulator.js";
-import { BIN, emulatorEnv, ESCAPES, runCli, sandbox, startCli } from "./helpers.js";
+import { BIN, cliEmulatorPerTest, ESCAPES, membersOf, runCli, sandbox, startCli } from "./helpers.js";
 
 const box = sandbox();
 afterAll(() => box.cleanup());
-const emulator = emulatorPerTest();
+const start = cliEmulatorPerTest(box);
 const file = box.file;
-
-async function start(options: TestEmulatorOptions = {}): Promise<{ e: EmulatorHandle; env: Record<string, string | undefined> }> {
-  const e = await emulator(options);
-  return { e, env: { ...box.env, ...emulatorEnv(e) } };
-}
-
-const membersOf = (e: EmulatorHandle, name: string): string[] => {
-  const state = e.state();
-  const group = state.groups.find((g) => g.name === name);
-  if (!group) return [];
-  const users = state.users.filter((u) => (u.groupIDs ?? []).includes(group.id)).map((u) => u.email ?? "");
-  const robots = state.robotAccounts.filter((r) => (r.groupIds ?? []).includes(group.id)).map((r) => r.name ?? "");
-  return [...users, ...robots].sort();
-};
 
 describe("export, plan, apply", () => {
   it("export writes names, not GUIDs; after an edit, plan shows it, apply makes it, and plan then has nothing to do", async () => {

@@ -9,21 +9,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { createIdentityClient } from "../../src/client/index.js";
-import { DEMO_CLIENT, type EmulatorHandle } from "../../src/emulator/index.js";
+import { DEMO_CLIENT } from "../../src/emulator/index.js";
 import type { SeedData } from "../../src/emulator/seed.js";
-import { emulatorPerTest, type TestEmulatorOptions } from "../helpers/emulator.js";
 import { EMAILS, LUNA } from "../fixtures/walkthrough.js";
-import { emulatorEnv, ROOT, runCli, sandbox, startCli } from "./helpers.js";
+import { cliEmulatorPerTest, membersOf, ROOT, runCli, sandbox, startCli } from "./helpers.js";
 
 const box = sandbox();
 afterAll(() => box.cleanup());
-const emulator = emulatorPerTest();
+const start = cliEmulatorPerTest(box);
 const file = box.file;
-
-async function start(options: TestEmulatorOptions = {}): Promise<{ e: EmulatorHandle; env: Record<string, string | undefined> }> {
-  const e = await emulator(options);
-  return { e, env: { ...box.env, ...emulatorEnv(e) } };
-}
 
 const MINERVA = "minerva.mcgonagall@hogwarts.example";
 const demo = JSON.parse(readFileSync(join(ROOT, "src/emulator/demo-seed.json"), "utf8")) as SeedData;
@@ -43,17 +37,6 @@ function withStudents(): SeedData {
     memberIds: students.map((s) => s.identifier),
   };
   return { ...demo, users: [...(demo.users ?? []), ...students], groups: [...(demo.groups ?? []), quidditch] };
-}
-
-/** Everyone in a group, by e-mail address, name, or { group } for a directory group. */
-function membersOf(e: EmulatorHandle, name: string): string[] {
-  const state = e.state();
-  const group = state.groups.find((g) => g.name === name);
-  if (!group) return [];
-  const users = state.users.filter((u) => (u.groupIDs ?? []).includes(group.id)).map((u) => u.email ?? "");
-  const robots = state.robotAccounts.filter((r) => (r.groupIds ?? []).includes(group.id)).map((r) => r.name ?? "");
-  const directoryGroups = (group.members ?? []).filter((m) => m.objectType === "DirectoryGroup").map((m) => `group:${m.name}`);
-  return [...users, ...robots, ...directoryGroups].sort();
 }
 
 describe("the whole organization as code", () => {
