@@ -72,6 +72,7 @@ describe("nodeHttpFetch", () => {
     expect(moved.url).toMatch(/^http:\/\/localhost:\d+\/echo$/);
     expect(seen.at(-1)!.headers.authorization).toBeUndefined();
     await expect(nodeHttpFetch(`${base}/loop`, {})).rejects.toThrow("too many redirects");
+    await expect(nodeHttpFetch(`${base}/see-other`, { redirect: "error" })).rejects.toThrow(`fetch failed: redirected (${base}/see-other)`);
     const manual = await nodeHttpFetch(`${base}/see-other`, { redirect: "manual" });
     expect(manual.status).toBe(303);
   });
