@@ -67,6 +67,11 @@ export interface TokenSource {
    * only client credentials without `scopes` use it (none: any scope the contract names).
    */
   getToken(signal: AbortSignal, rejected?: string, need?: ScopeNeed): Promise<string>;
+  /**
+   * The token `getToken(signal, undefined, need)` would resolve to at once, when it is cached and
+   * fresh: the common case, without the promise and the turn of the event loop awaiting it costs.
+   */
+  fresh?(need?: ScopeNeed): string | undefined;
   /** The token handed out last, if any (it may have expired since): what the next send will most likely carry. */
   current(): string | undefined;
   /** Whether a 401 is worth one more try with a new token. */
@@ -99,6 +104,7 @@ function staticSource(token: string): TokenSource {
     throw new IdentityInputError("credentials.accessToken", "credentials.accessToken must be a non-empty string");
   return {
     getToken: async () => token,
+    fresh: () => token,
     current: () => token,
     refreshable: false,
     secrets: () => [token],
@@ -235,6 +241,7 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
     const only = slotFor(Array.isArray(credentials.scopes) ? credentials.scopes.join(" ") : credentials.scopes);
     return {
       getToken: (signal, rejected) => tokenOf(only, signal, rejected),
+      fresh: () => (only.cached !== undefined && now() < only.cached.freshUntil ? only.cached.token : undefined),
       current: () => only.cached?.token,
       ...common,
     };
@@ -296,17 +303,20 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
     });
   }
 
+  /** The common case, kept cheap: the scope set this operation used last still has a fresh token. */
+  function fresh(need: ScopeNeed, rejected?: string): string | undefined {
+    const cached = chosen.get(need)?.cached;
+    if (cached === undefined || cached.token === rejected || now() >= cached.freshUntil) return undefined;
+    last = cached.token;
+    return cached.token;
+  }
+
   return {
     getToken(signal, rejected, need = ANY_OPERATION) {
-      const slot = chosen.get(need);
-      const cached = slot?.cached;
-      // The common case, kept cheap: the scope set this operation used last still has a fresh token.
-      if (cached !== undefined && cached.token !== rejected && now() < cached.freshUntil) {
-        last = cached.token;
-        return Promise.resolve(cached.token);
-      }
-      return choose(need, signal, rejected);
+      const token = fresh(need, rejected);
+      return token === undefined ? choose(need, signal, rejected) : Promise.resolve(token);
     },
+    fresh: (need = ANY_OPERATION) => fresh(need),
     current: () => last,
     perOperation: true,
     ...common,

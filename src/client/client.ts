@@ -18,7 +18,7 @@ import { resolveRetryPolicy, type RetryOptions } from "./retry.js";
 import { operationFinder } from "./scopes.js";
 import { createTransport, plannedRequests, withOneRequest, type FetchFunction, type FetchWithInit, type LogHooks } from "./transport.js";
 import type { paths } from "./types.js";
-import { assertGuid } from "./validate.js";
+import { assertGuid, readTimeout } from "./validate.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -36,7 +36,11 @@ export interface IdentityClientOptions extends DeploymentOptions, LogHooks {
   retry?: RetryOptions | false;
   /** Client-side budgets (default: Automation Cloud's), or false for none. */
   rateLimit?: RateLimitOptions | false;
-  /** Per-attempt timeout in milliseconds. Default 30 000. */
+  /**
+   * Per-attempt timeout in milliseconds, or 0 for none (Infinity also means none). Default 30 000.
+   * A timeout can stop the request because each attempt's fetch gets a signal, which undici links
+   * to its Request at a cost of some microseconds a call; with 0 and no `signal`, fetch gets none.
+   */
   timeoutMs?: number;
   /** Aborting it cancels every call of this client. */
   signal?: AbortSignal;
@@ -95,10 +99,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const auditBaseUrl = resolveAuditBaseUrl(options, baseUrl);
   const partitionGlobalId =
     options.partitionGlobalId === undefined ? undefined : assertGuid(options.partitionGlobalId, "partitionGlobalId");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new IdentityInputError("timeoutMs", "timeoutMs must be a positive number of milliseconds");
-  }
+  const timeoutMs = readTimeout(options.timeoutMs) ?? DEFAULT_TIMEOUT_MS;
   if (options.credentials === undefined || options.credentials === null) {
     throw new IdentityInputError("credentials", "credentials are required: { clientId, clientSecret }, { accessToken } or a function");
   }

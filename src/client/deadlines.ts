@@ -4,7 +4,7 @@
 // it, 10 ms at most). Each attempt still gets an AbortController of its own: fetch links the
 // Request it builds to the signal it is given, and on a signal shared by many fetches undici's
 // bookkeeping (counting and adding listeners, which linger until garbage collection) grows with
-// every fetch that shared it.
+// every fetch that shared it. A timeout of 0 means none: the signal then follows the caller only.
 
 /** How an attempt ended without a value. */
 export type DeadlineOutcome = "aborted" | "timeout" | "failed";
@@ -27,17 +27,20 @@ export class Deadlines {
 
   /**
    * Runs `work(signal, context)` with a signal that aborts with a TimeoutError once `ms` have passed (up to a slice
-   * more), or when `caller` aborts. Settles the moment either happens even if `work` ignores the
-   * signal (Node 20's fetch can lose the link to a signal once its Request is garbage-collected).
-   * Rejects with a DeadlineError saying which way it ended.
+   * more), or when `caller` aborts (`ms` 0: no timeout, only the caller). Settles the moment either happens even if `work` ignores the signal (Node 20's
+   * fetch can lose the link to a signal once its Request is garbage-collected). Rejects with a
+   * DeadlineError saying which way it ended.
    */
   run<T, C>(caller: AbortSignal | undefined, ms: number, work: (signal: AbortSignal, context: C) => Promise<T>, context: C): Promise<T> {
     if (caller?.aborted) return Promise.reject(new DeadlineError("aborted", caller.reason));
-    const now = Date.now();
-    let group = this.#open.get(ms);
-    if (group === undefined || now >= group.closesAt) {
-      group = new Group(now + sliceFor(ms), ms, now);
-      this.#open.set(ms, group);
+    let group: Group | undefined;
+    if (ms > 0) {
+      const now = Date.now();
+      group = this.#open.get(ms);
+      if (group === undefined || now >= group.closesAt) {
+        group = new Group(now + sliceFor(ms), ms, now);
+        this.#open.set(ms, group);
+      }
     }
     const joined = group;
     return new Promise<T>((resolve, reject) => new Attempt<T>(joined, caller, resolve, reject).start(work, context));
@@ -88,7 +91,8 @@ class Attempt<T> {
   settled = false;
 
   constructor(
-    readonly group: Group,
+    /** None when there is no timeout, only a caller to follow. */
+    readonly group: Group | undefined,
     readonly caller: AbortSignal | undefined,
     readonly resolve: (value: T) => void,
     readonly reject: (error: DeadlineError) => void,
@@ -96,7 +100,7 @@ class Attempt<T> {
 
   start<C>(work: (signal: AbortSignal, context: C) => Promise<T>, context: C): void {
     this.caller?.addEventListener("abort", this);
-    this.group.join(this as Attempt<unknown>);
+    this.group?.join(this as Attempt<unknown>);
     let running: Promise<T>;
     try {
       running = work(this.controller.signal, context);
@@ -127,7 +131,7 @@ class Attempt<T> {
   finish(): boolean {
     if (this.settled) return false;
     this.settled = true;
-    this.group.leave(this as Attempt<unknown>);
+    this.group?.leave(this as Attempt<unknown>);
     this.caller?.removeEventListener("abort", this);
     return true;
   }

@@ -111,6 +111,7 @@ export interface TransportConfig {
   tokens: () => TokenSource;
   limiter: RateLimiter | undefined;
   retry: RetryPolicy;
+  /** Per attempt; 0 for none. */
   timeoutMs: number;
   clientSignal: AbortSignal | undefined;
   userAgent: string;
@@ -256,8 +257,9 @@ export function createTransport(config: TransportConfig): Transport {
           const f = lastFailure as ExchangeFailure;
           throw failure(call, f.failure, attempt, f.cause);
         }
-        // An unread streamed body would hold its connection until collected.
-        if (call.options.stream) void response?.body?.cancel().catch(() => undefined);
+        // An unread body (streamed, or not read because nothing bounded the attempt) would hold its
+        // connection until collected.
+        if (response !== undefined && !(response instanceof BufferedResponse)) void response.body?.cancel().catch(() => undefined);
         hooks.onRetry?.({
           method: call.method,
           url: call.request.url,
@@ -281,7 +283,7 @@ export function createTransport(config: TransportConfig): Transport {
     call.signal?.throwIfAborted();
     if (call.options.authenticate === false) return exchange(call, attempt);
     const source = config.tokens();
-    const token = await source.getToken(call.signal ?? NEVER_ABORTS, undefined, call.scopes);
+    const token = source.fresh?.(call.scopes) ?? (await source.getToken(call.signal ?? NEVER_ABORTS, undefined, call.scopes));
     call.token = token;
     call.init.headers["authorization"] = `Bearer ${token}`;
     const response = await exchange(call, attempt);
@@ -299,13 +301,18 @@ export function createTransport(config: TransportConfig): Transport {
   /**
    * One send of `call.init` as it is now, under the attempt's deadline. The whole body is read
    * while the deadline still runs, so a server that stalls mid-body times out too, and is handed
-   * on without being copied into a second stream.
+   * on without being copied into a second stream. With no signal (no timeout, no caller) there is
+   * nothing to cover, and the body is left for the reader, as fetch hands it over.
    */
-  const sendOnce = async (signal: AbortSignal, call: Call): Promise<Response> => {
+  const sendOnce = (signal: AbortSignal | undefined, call: Call): Promise<Response> =>
+    // Not wrapped in an async function: a promise returned from one costs two more turns.
+    signal === undefined ? config.fetch(call.input, call.init) : sendBounded(signal, call);
+
+  async function sendBounded(signal: AbortSignal, call: Call): Promise<Response> {
     call.init.signal = signal;
     const response = await config.fetch(call.input, call.init);
     return response.body === null || call.options.stream ? response : new BufferedResponse(response, await response.arrayBuffer());
-  };
+  }
 
   async function exchange(call: Call, attempt: number): Promise<Response> {
     const { method } = call;
@@ -316,7 +323,11 @@ export function createTransport(config: TransportConfig): Transport {
     const started = hooks.onResponse ? Date.now() : 0;
     let response: Response;
     try {
-      response = await deadlines.run(call.signal, call.timeoutMs, sendOnce, call);
+      // No timeout and no caller to follow: nothing could stop this send, so it gets no signal (and
+      // no deadline bookkeeping); what it throws is a network failure, as under a deadline.
+      response = await (call.timeoutMs === 0 && call.signal === undefined
+        ? sendOnce(undefined, call)
+        : deadlines.run(call.signal, call.timeoutMs, sendOnce, call));
     } catch (error) {
       const outcome = error instanceof DeadlineError ? error.outcome : "failed";
       const cause = error instanceof DeadlineError ? error.cause : error;

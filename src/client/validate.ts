@@ -53,3 +53,20 @@ function describe(value: unknown): string {
   if (value === undefined) return "undefined";
   return typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? value.toString() : `a ${typeof value}`;
 }
+
+/** The longest timer Node keeps: a longer delay would fire after 1 ms instead. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * A per-attempt timeout as given: milliseconds, or 0 (or Infinity) for none, which is 0 from
+ * here on (as in node:http and axios).
+ */
+export function readTimeout(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === 0 || value === Number.POSITIVE_INFINITY) return 0;
+  if (typeof value === "number" && value > 0 && value <= MAX_TIMEOUT_MS) return value;
+  throw new IdentityInputError(
+    "timeoutMs",
+    `timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (about 24.8 days), or 0 for none, got ${describe(value)}`,
+  );
+}

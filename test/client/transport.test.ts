@@ -39,6 +39,89 @@ describe("the per-attempt timeout", () => {
   });
 });
 
+describe("no timeout (timeoutMs 0)", () => {
+  // A token issued up front, so the client's short timeout has no token request to cover.
+  const tokenOf = async (server: { baseUrl: string }) =>
+    ((await (await fetch(`${server.baseUrl}/connect/token`, { method: "POST" })).json()) as { access_token: string }).access_token;
+
+  it("a call's 0 outlasts the client's timeout, and fetch gets no signal to link", async () => {
+    const server = await identity(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 150));
+      send(res, 200, roby);
+    });
+    const inits: RequestInit[] = [];
+    const pm = clientFor(server, {
+      retry: false,
+      timeoutMs: 50,
+      credentials: { accessToken: await tokenOf(server) },
+      fetchWithInit: (input, init) => (inits.push({ ...init }), globalThis.fetch(input, init)),
+    });
+    expect((await pm.robotAccounts.get(ROBY, { timeoutMs: 0 })).id).toBe(ROBY);
+    expect(inits).toHaveLength(1);
+    expect(inits[0]!.signal).toBeUndefined();
+    // The client's own 50 ms still holds for a call that does not say otherwise.
+    expect(await failure(pm.robotAccounts.get(ROBY))).toMatchObject({
+      kind: "timeout",
+      message: expect.stringContaining("timed out after 50 ms"),
+    });
+  });
+
+  it("a caller's abort still stops the request, and only it gives fetch a signal", async () => {
+    const server = await identity(() => undefined); // never answers
+    const signals: Array<AbortSignal | null | undefined> = [];
+    const pm = clientFor(server, {
+      retry: false,
+      timeoutMs: Number.POSITIVE_INFINITY,
+      credentials: { accessToken: await tokenOf(server) },
+      fetchWithInit: (input, init) => (signals.push(init.signal), globalThis.fetch(input, init)),
+    });
+    const controller = new AbortController();
+    const call = failure(pm.robotAccounts.get(ROBY, { signal: controller.signal }));
+    while (signals.length === 0) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    expect(await call).toMatchObject({ kind: "aborted", attempts: 1 });
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it("a retried answer's unread body is cancelled, so its connection is not held", async () => {
+    let n = 0;
+    let firstClosed = false;
+    const server = await identity((_req, res) => {
+      if (++n === 1) {
+        res.on("close", () => (firstClosed = true));
+        res.writeHead(503, { "content-type": "application/json", "content-length": "100000" });
+        res.write('{"error":"'); // and the rest never comes
+        return;
+      }
+      send(res, 200, roby);
+    });
+    const answers: Response[] = [];
+    const pm = clientFor(server, {
+      timeoutMs: 0,
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+      credentials: { accessToken: await tokenOf(server) },
+      fetchWithInit: async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        answers.push(response);
+        return response;
+      },
+    });
+    expect((await pm.robotAccounts.get(ROBY)).id).toBe(ROBY);
+    expect(answers.map((a) => a.status)).toEqual([503, 200]);
+    expect(answers[0]!.bodyUsed).toBe(true); // cancelled, not left to the garbage collector
+    while (!firstClosed) await new Promise((r) => setTimeout(r, 5));
+  });
+
+  it("a timeout that is not a number of milliseconds from 1 to 2^31 - 1, or 0, is refused before sending", () => {
+    const make = (timeoutMs: number) => () => clientFor({ baseUrl: "http://127.0.0.1:9/x" }, { timeoutMs });
+    for (const bad of [-1, Number.NaN, 2 ** 31, Number.NEGATIVE_INFINITY]) {
+      expect(make(bad)).toThrow(IdentityInputError);
+      expect(make(bad)).toThrow(/timeoutMs must be a number of milliseconds from 1 to 2147483647 \(about 24.8 days\), or 0 for none/);
+    }
+    for (const good of [0, 1, 2 ** 31 - 1, Number.POSITIVE_INFINITY]) expect(make(good)).not.toThrow();
+  });
+});
+
 describe("the fetch option (called with one Request)", () => {
   it("receives the method, URL, every header and the body, and its answer is used", async () => {
     const server = await identity((req, res) => send(res, 200, { ...gryffindors, name: (req.json() as { name: string }).name }));

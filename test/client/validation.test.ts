@@ -125,7 +125,7 @@ describe("client options", () => {
     expect(make({ baseUrl: "https://x.example.com/identity?x=1" })).toThrow(/query/);
     expect(make({ baseUrl: "ftp://x.example.com/identity" })).toThrow(/http/);
     expect(make({ organization: "acme", partitionGlobalId: "hogwarts" })).toThrow(/partitionGlobalId/);
-    expect(make({ organization: "acme", timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(make({ organization: "acme", timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(make({ organization: "acme", retry: { maxAttempts: 0 } })).toThrow(/maxAttempts/);
     expect(make({ organization: "acme", rateLimit: { budgets: { GET: 0 } } })).toThrow(/budgets.GET/);
     expect(() => createIdentityClient({ organization: "acme", credentials: { clientId: "id", clientSecret: "" } })).toThrow(/clientSecret/);

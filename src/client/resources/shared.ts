@@ -3,7 +3,7 @@
 // answers into data or errors.
 import type { Client } from "openapi-fetch";
 import { errorFromResponse } from "../error-parsing.js";
-import { IdentityInputError, type IdentityApiError, type IdentityErrorKind } from "../errors.js";
+import type { IdentityApiError, IdentityErrorKind } from "../errors.js";
 import type { OrganizationSource } from "../organization.js";
 import type { RetryMode } from "../retry.js";
 import { scopeNeed, type OperationKey, type ScopeNeed } from "../scopes.js";
@@ -11,7 +11,7 @@ import { responseMeta } from "../response-meta.js";
 import type { SendOptions, Transport } from "../transport.js";
 import type { paths } from "../types.js";
 import { MAX_PAGE_SIZE, paginate, type PagedIterable } from "../paging.js";
-import { assertGuid, assertGuidList, assertPageSize, assertPageWindow } from "../validate.js";
+import { assertGuid, assertGuidList, assertPageSize, assertPageWindow, readTimeout } from "../validate.js";
 
 /** The optional last argument of every method. */
 export interface CallOptions {
@@ -19,7 +19,7 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** The organization to act on, instead of the client's default. */
   partitionGlobalId?: string;
-  /** This call's per-attempt timeout, instead of the client's. */
+  /** This call's per-attempt timeout, instead of the client's; 0 for none. */
   timeoutMs?: number;
 }
 
@@ -109,7 +109,7 @@ export function operation<K extends OperationKey>(key: K, mode?: RetryMode): Ope
 /** The organization of a call to `op` (see OrganizationSource); none: any call. */
 export function partitionOf(ctx: ResourceContext, options: CallOptions | undefined, op?: Operation): Promise<string> {
   // Checked first: resolving may fetch a token, and bad input must fail before any request.
-  assertTimeout(options?.timeoutMs);
+  readTimeout(options?.timeoutMs);
   return ctx.organization.resolve(options?.partitionGlobalId, options?.signal, op?.need);
 }
 
@@ -133,8 +133,7 @@ export function callInit(
   op: Operation,
   send?: Pick<SendOptions, "rateLimited" | "stream">,
 ) {
-  const timeoutMs = options?.timeoutMs;
-  assertTimeout(timeoutMs);
+  const timeoutMs = readTimeout(options?.timeoutMs);
   const signal = options?.signal;
   return {
     fetch: (request: Request) =>
@@ -146,12 +145,6 @@ export function callInit(
 
 /** What `callInit` returns: spread it into an openapi-fetch call's options. */
 export type CallInit = ReturnType<typeof callInit>;
-
-function assertTimeout(timeoutMs: number | undefined): void {
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new IdentityInputError("timeoutMs", "timeoutMs must be a positive number of milliseconds");
-  }
-}
 
 export interface FetchResult<D> {
   data?: D;
