@@ -96,9 +96,9 @@ export function plannedRequests(real: () => boolean): typeof Request {
 /**
  * Adapts a one-Request fetch: each attempt gets a Request with the headers, body and signal in
  * `init`. For a resource method it is the only Request the call builds (openapi-fetch built a
- * PlannedRequest), yet it costs more than plain openapi-fetch's, which carries no signal: undici
- * links a Request to its signal (a listener, a WeakRef, a FinalizationRegistry entry), and the
- * timeout needs the signal to stop the user's fetch (see BENCHMARKS.md, benchmark 1).
+ * PlannedRequest). With a timeout it carries the attempt's signal, which undici links to it (a
+ * listener, a WeakRef, a FinalizationRegistry entry): the timeout needs it to stop the user's
+ * fetch, and openapi-fetch given a signal pays the same (see BENCHMARKS.md, benchmark 1).
  */
 export function withOneRequest(fetch: FetchFunction): FetchWithInit {
   return (input, init) => fetch(new Request(input, init));
