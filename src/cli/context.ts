@@ -4,7 +4,7 @@ import type { IdentityClient, RateLimitOptions, RetryLogEvent } from "../client/
 import { resolveConnection, type ConnectionFlags } from "./connection.js";
 import { CliFailure, EXIT } from "./failures.js";
 import { colourFor, painter, type Io } from "./io.js";
-import { parseFormat, type OutputFormat } from "./output.js";
+import { parseFormat, showsData, type OutputFormat } from "./output.js";
 import { SendGate } from "./send-gate.js";
 
 export interface GlobalOptions extends ConnectionFlags {
@@ -38,6 +38,11 @@ export interface CliContext {
   print(text: string): void;
   /** A note for the person, on stderr. */
   note(text: string): void;
+  /**
+   * A listing on stdout; when it has no rows and the format is one a person reads, also `none`
+   * on stderr, so an empty answer is not mistaken for a hang or a failure (data formats say [] themselves).
+   */
+  printListing(text: string, rows: number, none: string): void;
   /** Asks a yes/no question on a terminal; refuses (with the flag to use) when there is none. */
   confirm(question: string, flag: string): Promise<boolean>;
   /** A command that succeeds with a meaning of its own (plan's "changes present") sets it. */
@@ -105,6 +110,10 @@ export function createContext(io: Io, options: GlobalOptions): CliContext {
     },
     note: (text) => {
       io.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+    },
+    printListing(text, rows, none) {
+      io.stdout.write(text);
+      if (rows === 0 && !showsData(format)) io.stderr.write(`${none}\n`);
     },
     async confirm(question, flag) {
       if (io.stdin.isTTY !== true || io.stderr.isTTY !== true) {

@@ -20,6 +20,11 @@ export function showsData(format: OutputFormat): format is "json" | "yaml" | "js
   return format === "json" || format === "yaml" || format === "jsonl" || format === "csv";
 }
 
+/** What an empty listing says: `No users found.`, or `No users match "ron".` after a search. */
+export function noneFound(what: string, search: string | undefined): string {
+  return search ? `No ${what} match ${JSON.stringify(search)}.` : `No ${what} found.`;
+}
+
 export function parseFormat(value: string): OutputFormat {
   if ((OUTPUT_FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
   throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}, not ${JSON.stringify(value)}`);

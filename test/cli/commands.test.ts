@@ -133,6 +133,16 @@ describe("uipath-identity resource commands", () => {
     expect(gone.stderr).toMatch(/^Error: No robot account has the name "Errol" \(nearest: /);
   });
 
+  it("an empty listing says so on stderr for a person, and stays [] for a program", async () => {
+    const none = await run(["robot-accounts", "list", "--search", "zzz"]);
+    expect(none).toMatchObject({ code: 0, stdout: "", stderr: 'No robot accounts match "zzz".\n' });
+    const users = await run(["users", "list", "--search", "nobody-here", "-o", "plain"]);
+    expect(users).toMatchObject({ code: 0, stdout: "", stderr: 'No users match "nobody-here".\n' });
+    const json = await run(["robot-accounts", "list", "--search", "zzz", "-o", "json"]);
+    expect(json).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+
   it("users list, get by e-mail or id, and find several at once", async () => {
     const list = await run(["users", "list", "--search", "weasley", "-o", "plain"]);
     expect(

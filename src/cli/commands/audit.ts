@@ -101,7 +101,11 @@ export function registerAudit(program: Command, act: Act): void {
         order: options.oldestFirst ? "oldest" : "newest",
       } as const;
       const list = await take(pm.audit.events(query), limit);
-      ctx.print(render(ctx.format, list, COLUMNS, list.map(wire), { fields: eventFields() }));
+      ctx.printListing(
+        render(ctx.format, list, COLUMNS, list.map(wire), { fields: eventFields() }),
+        list.length,
+        "No audit events in this time window match the filters.",
+      );
     }),
   );
 

@@ -27,7 +27,7 @@ export function registerGroups(program: Command, act: Act): void {
         const limit = parseLimit(options.limit);
         const all = await pm.groups.list();
         const rows = limit === undefined ? all : all.slice(0, limit);
-        ctx.print(render(ctx.format, rows, GROUP_COLUMNS));
+        ctx.printListing(render(ctx.format, rows, GROUP_COLUMNS), rows.length, "No groups found.");
       }),
     );
 

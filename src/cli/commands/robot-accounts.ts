@@ -3,7 +3,7 @@ import type { Command } from "@commander-js/extra-typings";
 import type { Group, RobotAccount } from "../../client/index.js";
 import { CliFailure, UsageError } from "../failures.js";
 import { GroupListing, RobotAccountListing } from "../names.js";
-import { render, renderRecord, showsData, type Column } from "../output.js";
+import { noneFound, render, renderRecord, showsData, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";
 
 function columns(groupName: (id: string) => string): Column<RobotAccount>[] {
@@ -37,7 +37,7 @@ export function registerRobotAccounts(program: Command, act: Act): void {
         const limit = parseLimit(options.limit);
         const list = await take(pm.robotAccounts.list(options.search ? { search: options.search } : {}), limit);
         const name = await groupNamer(new GroupListing(pm), !showsData(ctx.format));
-        ctx.print(render(ctx.format, list, columns(name)));
+        ctx.printListing(render(ctx.format, list, columns(name)), list.length, noneFound("robot accounts", options.search));
       }),
     );
 

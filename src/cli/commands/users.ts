@@ -4,7 +4,7 @@ import type { IdentityClient, User } from "../../client/index.js";
 import { userTypeName } from "../../client/user-type.js";
 import { isGuid } from "../../client/validate.js";
 import { CliFailure } from "../failures.js";
-import { render, renderRecord, type Column } from "../output.js";
+import { noneFound, render, renderRecord, type Column } from "../output.js";
 import { limitOption, parseLimit, take, type Act } from "./shared.js";
 
 /** A user type for people: `robotAccount` reads "robot account". */
@@ -45,7 +45,7 @@ export function registerUsers(program: Command, act: Act): void {
           pm.users.list({ ...(options.search && { search: options.search }), sortBy: "UserName" }),
           parseLimit(options.limit),
         );
-        ctx.print(render(ctx.format, list, COLUMNS));
+        ctx.printListing(render(ctx.format, list, COLUMNS), list.length, noneFound("users", options.search));
       }),
     );
 
