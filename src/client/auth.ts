@@ -154,6 +154,10 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
     return slot;
   };
 
+  /** The slot's cached token while it is fresh. */
+  const freshOf = (slot: TokenSlot): string | undefined =>
+    slot.cached !== undefined && now() < slot.cached.freshUntil ? slot.cached.token : undefined;
+
   async function fetchToken(slot: TokenSlot): Promise<string> {
     const form = new URLSearchParams({
       grant_type: "client_credentials",
@@ -216,7 +220,8 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
   /** The slot's token: the cached one while fresh, else one shared request for a new one. */
   function tokenOf(slot: TokenSlot, signal: AbortSignal, rejected: string | undefined): Promise<string> {
     if (rejected !== undefined && slot.cached?.token === rejected) slot.cached = undefined;
-    if (slot.cached && now() < slot.cached.freshUntil) return Promise.resolve(slot.cached.token);
+    const cached = freshOf(slot);
+    if (cached !== undefined) return Promise.resolve(cached);
     if (!slot.inFlight) {
       const inFlight = fetchToken(slot).finally(() => {
         slot.inFlight = undefined;
@@ -241,7 +246,7 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
     const only = slotFor(Array.isArray(credentials.scopes) ? credentials.scopes.join(" ") : credentials.scopes);
     return {
       getToken: (signal, rejected) => tokenOf(only, signal, rejected),
-      fresh: () => (only.cached !== undefined && now() < only.cached.freshUntil ? only.cached.token : undefined),
+      fresh: () => freshOf(only),
       current: () => only.cached?.token,
       ...common,
     };
@@ -305,10 +310,11 @@ function clientCredentialsSource(credentials: ClientCredentials, endpoint: Token
 
   /** The common case, kept cheap: the scope set this operation used last still has a fresh token. */
   function fresh(need: ScopeNeed, rejected?: string): string | undefined {
-    const cached = chosen.get(need)?.cached;
-    if (cached === undefined || cached.token === rejected || now() >= cached.freshUntil) return undefined;
-    last = cached.token;
-    return cached.token;
+    const slot = chosen.get(need);
+    const token = slot === undefined ? undefined : freshOf(slot);
+    if (token === undefined || token === rejected) return undefined;
+    last = token;
+    return token;
   }
 
   return {

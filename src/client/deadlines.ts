@@ -26,10 +26,11 @@ export class Deadlines {
   readonly #open = new Map<number, Group>();
 
   /**
-   * Runs `work(signal, context)` with a signal that aborts with a TimeoutError once `ms` have passed (up to a slice
-   * more), or when `caller` aborts (`ms` 0: no timeout, only the caller). Settles the moment either happens even if `work` ignores the signal (Node 20's
-   * fetch can lose the link to a signal once its Request is garbage-collected). Rejects with a
-   * DeadlineError saying which way it ended.
+   * Runs `work(signal, context)` with a signal that aborts with a TimeoutError once `ms` have
+   * passed (up to a slice more), or when `caller` aborts (`ms` 0: no timeout, only the caller).
+   * Settles the moment either happens even if `work` ignores the signal (Node 20's fetch can lose
+   * the link to a signal once its Request is garbage-collected). Rejects with a DeadlineError
+   * saying which way it ended.
    */
   run<T, C>(caller: AbortSignal | undefined, ms: number, work: (signal: AbortSignal, context: C) => Promise<T>, context: C): Promise<T> {
     if (caller?.aborted) return Promise.reject(new DeadlineError("aborted", caller.reason));
