@@ -72,6 +72,8 @@ export async function runStartup(o: StartupOptions): Promise<BenchResult> {
     ["uipath-identity groups list", "uipath-identity groups list (loopback emulator)", "groups list", 2.5],
   ];
   const measured = targets.map(([name, label, short, target]) => ({ name, label, short, target, ratio: med(name) / bare }));
+  // Issue 19 set the targets on Node 22 and later; Node 20 has no module compile cache, and is reported only.
+  const targeted = Number(process.versions.node.split(".")[0]) >= 22;
   return {
     name: "startup",
     rows: measured.map(({ name, label, target, ratio }) => ({
@@ -80,12 +82,12 @@ export async function runStartup(o: StartupOptions): Promise<BenchResult> {
       baseline: `node -e 0: ${ms("node -e 0")}`,
       ours: ms(name),
       ratio: `${round(ratio, 2)}x bare node`,
-      target: `≤ ${target}x`,
-      met: ratio <= target,
+      target: targeted ? `≤ ${target}x` : `≤ ${target}x on Node 22 and later (Node 20 reported)`,
+      met: targeted ? ratio <= target : null,
     })),
     details: Object.fromEntries([...times].map(([name, list]) => [name, { medianMs: median(list), runsMs: list }])),
     notes: measured
-      .filter((m) => m.ratio > m.target)
+      .filter((m) => targeted && m.ratio > m.target)
       .map((m) => `${m.short} took ${round(m.ratio, 2)}x a bare node (target ${m.target}x).`),
   };
 }
