@@ -327,7 +327,7 @@ export function createTransport(config: TransportConfig): Transport {
       // no deadline bookkeeping); what it throws is a network failure, as under a deadline.
       response = await (call.timeoutMs === 0 && call.signal === undefined
         ? sendOnce(undefined, call)
-        : deadlines.run(call.signal, call.timeoutMs, sendOnce, call));
+        : deadlines.run(call.signal, call.timeoutMs, sendOnce, call, call.options.stream !== true));
     } catch (error) {
       const outcome = error instanceof DeadlineError ? error.outcome : "failed";
       const cause = error instanceof DeadlineError ? error.cause : error;

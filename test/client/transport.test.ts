@@ -238,6 +238,50 @@ describe("shared deadlines", () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it("attempts without a caller share their slice's signal, 100 at most; a caller's or a stream's is its own", async () => {
+    // A stopped clock: every attempt starts in the same slice however slow the machine.
+    const deadlines = new Deadlines(() => 0);
+    const signals: AbortSignal[] = [];
+    const pending: Array<Promise<unknown>> = [];
+    const hold = (signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+    };
+    for (let i = 0; i < 101; i++) pending.push(deadlines.run(undefined, 100, hold, undefined, true).catch((e: unknown) => e));
+    const caller = new AbortController();
+    pending.push(deadlines.run(caller.signal, 100, hold, undefined, true).catch((e: unknown) => e));
+    pending.push(deadlines.run(undefined, 100, hold, undefined, false).catch((e: unknown) => e));
+    const distinct = new Set(signals);
+    // 100 share one, the 101st starts the next, and the caller's and the unshared one are their own.
+    expect(distinct.size).toBe(4);
+    expect(signals.slice(0, 100).every((s) => s === signals[0])).toBe(true);
+    expect(signals[100]).not.toBe(signals[0]);
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.every((e) => e instanceof DeadlineError && e.outcome === "timeout")).toBe(true);
+    expect([...distinct].every((s) => s.aborted && (s.reason as DOMException).name === "TimeoutError")).toBe(true);
+  });
+
+  it("a shared signal is aborted only when its deadline passes, not when one attempt's caller gives up", async () => {
+    const deadlines = new Deadlines();
+    let sharedSignal: AbortSignal | undefined;
+    const kept = deadlines.run(
+      undefined,
+      60_000,
+      (signal) => {
+        sharedSignal = signal;
+        return new Promise<number>((resolve) => setTimeout(resolve, 20, 1));
+      },
+      undefined,
+      true,
+    );
+    const caller = new AbortController();
+    const dropped = deadlines.run(caller.signal, 60_000, () => new Promise<never>(() => undefined), undefined, true);
+    caller.abort(new Error("stop"));
+    await expect(dropped).rejects.toMatchObject({ outcome: "aborted" });
+    await expect(kept).resolves.toBe(1);
+    expect(sharedSignal?.aborted).toBe(false);
+  });
+
   it("a deadline keeps the process alive only while an attempt waits on it", async () => {
     const deadlines = new Deadlines();
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
