@@ -7,12 +7,9 @@
 // server were another machine.
 //   npx tsx bench/loopback-ab.ts --node 22 --rounds 9 --calls 3000 \
 //     "oft=openapi-fetch + timeout" "ours=our client" "change=our client@/tmp/copy"
-import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { startChild } from "./lib/child.js";
 import { reexecUnderChosenNode } from "./lib/node-choice.js";
 import { median } from "./lib/stats.js";
 
@@ -35,36 +32,30 @@ if (specs.length < 2) throw new Error('give two or more variants: "label=variant
 
 const cpus = availableParallelism();
 const pin = existsSync("/usr/bin/taskset") && cpus >= 2;
-const pinned = (cpuList: string, command: string[]): string[] => (pin ? ["taskset", "-c", cpuList, ...command] : command);
-const file = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const on = (cpuList: string): string[] => (pin ? ["taskset", "-c", cpuList] : []);
 
-const [serverCommand, ...serverArgs] = pinned(String(cpus - 1), [process.execPath, "--import", "tsx", file("./lib/minimal-server.ts")]);
-const server = spawn(serverCommand as string, serverArgs, { stdio: ["ignore", "pipe", "inherit"] });
-const [firstLine] = (await once(createInterface({ input: server.stdout }), "line")) as [string];
-const { origin } = JSON.parse(firstLine) as { origin: string };
-
+const server = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url), [], [], {
+  prefix: on(String(cpus - 1)),
+});
 const samples = specs.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
 try {
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < specs.length; k++) {
       const i = (r + k) % specs.length;
       const { variant, root } = specs[i]!;
-      const [command, ...rest] = pinned(`0-${Math.max(0, cpus - 2)}`, [
-        process.execPath,
-        "--import",
-        "tsx",
-        file("./lib/overhead-worker.ts"),
-        ...["--variant", variant, "--calls", calls, "--origin", origin],
-      ]);
-      const env = { ...process.env, ...(root !== undefined && { BENCH_CLIENT_ROOT: root }) };
-      const out = execFileSync(command as string, rest, { env, encoding: "utf8" });
-      const result = JSON.parse(out.trim().split("\n").at(-1) as string) as { secondsPerCall: number; cpuSecondsPerCall: number };
-      samples[i]!.wall.push(result.secondsPerCall * 1e6);
-      samples[i]!.cpu.push(result.cpuSecondsPerCall * 1e6);
+      const worker = await startChild<{ secondsPerCall: number; cpuSecondsPerCall: number }>(
+        new URL("./lib/overhead-worker.ts", import.meta.url),
+        ["--variant", variant, "--calls", calls, "--origin", server.first.origin],
+        [],
+        { prefix: on(`0-${Math.max(0, cpus - 2)}`), ...(root !== undefined && { env: { BENCH_CLIENT_ROOT: root } }) },
+      );
+      await worker.stop();
+      samples[i]!.wall.push(worker.first.secondsPerCall * 1e6);
+      samples[i]!.cpu.push(worker.first.cpuSecondsPerCall * 1e6);
     }
   }
 } finally {
-  server.kill("SIGTERM");
+  await server.stop();
 }
 
 const base = samples[0]!;

@@ -11,9 +11,23 @@ export interface Child<T> {
   stop(): Promise<void>;
 }
 
-export async function startChild<T>(file: URL, args: string[] = [], nodeFlags: string[] = []): Promise<Child<T>> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "--import", "tsx", file.pathname, ...args], {
+export interface ChildOptions {
+  /** A command the node process is started through, e.g. ["taskset", "-c", "1"]. */
+  prefix?: string[];
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+}
+
+export async function startChild<T>(
+  file: URL,
+  args: string[] = [],
+  nodeFlags: string[] = [],
+  options: ChildOptions = {},
+): Promise<Child<T>> {
+  const [command, ...rest] = [...(options.prefix ?? []), process.execPath, ...nodeFlags, "--import", "tsx", file.pathname, ...args];
+  const child: ChildProcess = spawn(command as string, rest, {
     stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...options.env },
   });
   const lines = createInterface({ input: child.stdout! });
   const queue: string[] = [];

@@ -46,7 +46,8 @@ export interface IdentityClientOptions extends DeploymentOptions, LogHooks {
   signal?: AbortSignal;
   /**
    * The fetch to send with (for a proxy, say), called with one Request that carries the headers,
-   * body and signal of each attempt (no signal when there is no timeout and no `signal`). Default: globalThis.fetch, called as `fetchWithInit` is.
+   * body and signal of each attempt (no signal when there is no timeout and no `signal`).
+   * Default: globalThis.fetch, called as `fetchWithInit` is.
    */
   fetch?: FetchFunction;
   /**

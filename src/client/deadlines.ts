@@ -31,8 +31,12 @@ export class Deadlines {
   /** The open group per timeout length. */
   readonly #open = new Map<number, Group>();
 
+  readonly #now: () => number;
+
   /** `now`: the clock that decides which slice an attempt starts in (tests fix it). */
-  constructor(readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   /**
    * Runs `work(signal, context)` with a signal that aborts with a TimeoutError once `ms` have
@@ -53,7 +57,7 @@ export class Deadlines {
     if (caller?.aborted) return Promise.reject(new DeadlineError("aborted", caller.reason));
     let group: Group | undefined;
     if (ms > 0) {
-      const now = this.now();
+      const now = this.#now();
       group = this.#open.get(ms);
       if (group === undefined || now >= group.closesAt) {
         group = new Group(now + sliceFor(ms), ms, now);
