@@ -7,9 +7,7 @@
 // server were another machine.
 //   npx tsx bench/loopback-ab.ts --node 22 --rounds 9 --calls 3000 \
 //     "oft=openapi-fetch + timeout" "ours=our client" "change=our client@/tmp/copy"
-import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { startChild } from "./lib/child.js";
+import { cpuPins, startChild } from "./lib/child.js";
 import { reexecUnderChosenNode } from "./lib/node-choice.js";
 import { median } from "./lib/stats.js";
 
@@ -30,12 +28,9 @@ const specs = args
   });
 if (specs.length < 2) throw new Error('give two or more variants: "label=variant" or "label=variant@/path/to/checkout"');
 
-const cpus = availableParallelism();
-const pin = existsSync("/usr/bin/taskset") && cpus >= 2;
-const on = (cpuList: string): string[] => (pin ? ["taskset", "-c", cpuList] : []);
-
+const pins = cpuPins();
 const server = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url), [], [], {
-  prefix: on(String(cpus - 1)),
+  prefix: pins.server,
 });
 const samples = specs.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
 try {
@@ -47,7 +42,7 @@ try {
         new URL("./lib/overhead-worker.ts", import.meta.url),
         ["--variant", variant, "--calls", calls, "--origin", server.first.origin],
         [],
-        { prefix: on(`0-${Math.max(0, cpus - 2)}`), ...(root !== undefined && { env: { BENCH_CLIENT_ROOT: root } }) },
+        { prefix: pins.clients, ...(root !== undefined && { env: { BENCH_CLIENT_ROOT: root } }) },
       );
       await worker.stop();
       samples[i]!.wall.push(worker.first.secondsPerCall * 1e6);
@@ -59,7 +54,7 @@ try {
 }
 
 const base = samples[0]!;
-console.log(`Node ${process.version}, ${rounds} rounds of ${calls} calls${pin ? `, server on CPU ${cpus - 1}` : ""}`);
+console.log(`Node ${process.version}, ${rounds} rounds of ${calls} calls${pins.pinned ? `, server on CPU ${pins.server.at(-1)}` : ""}`);
 specs.forEach(({ label }, i) => {
   const { wall, cpu } = samples[i]!;
   const ratio = median(wall.map((w, round) => (base.wall[round] as number) / w));

@@ -11,7 +11,7 @@
 import createClient from "openapi-fetch";
 import type { IdentityClient } from "../src/client/index.js";
 import type { paths } from "../generated/schema.js";
-import { startChild } from "./lib/child.js";
+import { cpuPins, startChild } from "./lib/child.js";
 import { compiledClient } from "./lib/compiled-client.js";
 import { ORG_ID, ROBY } from "./lib/ids.js";
 import type { BenchResult } from "./lib/result.js";
@@ -137,6 +137,20 @@ const PAIRS = [
   { ours: "our client, no timeout", plain: "openapi-fetch", label: "no timeout" },
 ] as const satisfies ReadonlyArray<{ ours: Variant["name"]; plain: Variant["name"]; label: string }>;
 
+/**
+ * Runs `call` until V8 has optimized the code it goes through: at least `calls` times and for at
+ * least `ms`. Both are needed: a function is queued for optimization after so many calls, and the
+ * optimizing compiler then works in a background thread for a while. Measured before that, a
+ * variant pays for compiling its code, and more code (ours) looks slower per call than it is. On
+ * this machine (2026-12-06) CPU per call settled after about 9,000 loopback calls and 20,000 stub
+ * calls (about 0.5 s of them); the default from issue 11 on, 2,000 to 5,000 calls, measured the
+ * loopback and the stub while their code was still being compiled (see BENCHMARKS.md).
+ */
+export async function warmUp(call: () => Promise<unknown>, calls = 10_000, ms = 1_000): Promise<void> {
+  const until = performance.now() + ms;
+  for (let i = 0; i < calls || performance.now() < until; i++) await call();
+}
+
 /** Median seconds per call, wall and the client process's CPU, of each variant. */
 interface Timing {
   wall: number;
@@ -155,16 +169,23 @@ async function measure(
   rounds: number,
   calls: number,
   path: SendingPath = "default",
+  delayMs = 0,
 ): Promise<Map<string, Timing>> {
   const names = origin ? ALL : STUB;
   const samples = new Map<string, Timing[]>(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(r + k) % names.length] as Variant["name"];
-      const args = ["--variant", name, "--calls", String(calls), "--path", path, ...(origin ? ["--origin", origin] : [])];
+      const args = [
+        ...["--variant", name, "--calls", String(calls), "--path", path],
+        ...(origin ? ["--origin", origin] : []),
+        ...(delayMs > 0 ? ["--delay-ms", String(delayMs)] : []),
+      ];
       const worker = await startChild<{ secondsPerCall: number; cpuSecondsPerCall: number }>(
         new URL("./lib/overhead-worker.ts", import.meta.url),
         args,
+        [],
+        { prefix: origin ? cpuPins().clients : [] },
       );
       await worker.stop();
       samples.get(name)!.push({ wall: worker.first.secondsPerCall, cpu: worker.first.cpuSecondsPerCall });
@@ -204,20 +225,17 @@ export const stubFetch: StubFetch = (input, init) => {
 const signed = (n: number): string => `${n >= 0 ? "+" : ""}${round(n, 1)}`;
 
 export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
-  const server = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url));
+  const server = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url), [], [], {
+    prefix: cpuPins().server,
+  });
   let loop: Map<string, Timing>;
-  try {
-    loop = await measure(server.first.origin, o.rounds, o.loopbackCalls);
-  } finally {
-    await server.stop();
-  }
-  // The same against a server 1 ms away: what the overhead means once there is any network at all.
-  const slow = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url), ["--delay-ms", "1"]);
   let delayed: Map<string, Timing>;
   try {
-    delayed = await measure(slow.first.origin, o.rounds, o.delayedCalls);
+    loop = await measure(server.first.origin, o.rounds, o.loopbackCalls);
+    // The same against a server 1 ms away: what the overhead means once there is any network at all.
+    delayed = await measure(server.first.origin, o.rounds, o.delayedCalls, "default", 1);
   } finally {
-    await slow.stop();
+    await server.stop();
   }
   const stubs = new Map<SendingPath, Map<string, Timing>>();
   for (const path of SENDING_PATHS) stubs.set(path, await measure(undefined, o.rounds, o.stubCalls, path));

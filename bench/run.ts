@@ -33,7 +33,7 @@ const BENCHMARKS: Array<[string, () => Promise<BenchResult>]> = [
       runOverhead(
         quick
           ? { rounds: 3, loopbackCalls: 500, delayedCalls: 100, stubCalls: 2000 }
-          : { rounds: 7, loopbackCalls: 2000, delayedCalls: 400, stubCalls: 10_000 },
+          : { rounds: 7, loopbackCalls: 2000, delayedCalls: 400, stubCalls: 50_000 },
       ),
   ],
   ["bulk", () => runBulk({ updates: 1000, budget: 160, windowMs: quick ? 1000 : 2000, workers: 8 })],

@@ -1,6 +1,8 @@
 // Starts a TypeScript file in a child node process (through tsx) and reads the one JSON line it
 // prints first, so a benchmark can keep a server or a measured client out of its own process.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 
 export interface Child<T> {
@@ -16,6 +18,18 @@ export interface ChildOptions {
   prefix?: string[];
   /** Added to this process's environment. */
   env?: Record<string, string>;
+}
+
+/**
+ * Command prefixes that keep a server and its clients on different CPUs (the last one for the
+ * server, the others for the clients), as if the server were another machine: otherwise the
+ * clients' compiler and GC threads and the server take turns on the same CPUs, and a loopback
+ * benchmark measures the scheduler. Empty where `taskset` or a second CPU is missing.
+ */
+export function cpuPins(): { server: string[]; clients: string[]; pinned: boolean } {
+  const cpus = availableParallelism();
+  if (!existsSync("/usr/bin/taskset") || cpus < 2) return { server: [], clients: [], pinned: false };
+  return { server: ["taskset", "-c", String(cpus - 1)], clients: ["taskset", "-c", `0-${cpus - 2}`], pinned: true };
 }
 
 export async function startChild<T>(

@@ -1,7 +1,8 @@
 // The baseline server for the per-call overhead benchmark: plain node:http, one fixed robot
 // account for every GET and a fixed token for the token endpoint, nothing else. Run as a child
-// process; prints {"origin": "http://127.0.0.1:PORT"} when it listens. `--delay-ms N` holds each
-// answer N ms, standing in for a network farther away than loopback.
+// process; prints {"origin": "http://127.0.0.1:PORT"} when it listens. `PUT /bench/delay-ms` with
+// a number as its body holds each later answer that many ms, standing in for a network farther
+// away than loopback: a worker warms up at full speed, then turns the delay on for the timed calls.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -15,10 +16,19 @@ const ROBOT = JSON.stringify({
 });
 const TOKEN = JSON.stringify({ access_token: "bench-access-token", token_type: "Bearer", expires_in: 3600 });
 
-const flag = process.argv.indexOf("--delay-ms");
-const delayMs = flag >= 0 ? Number(process.argv[flag + 1]) : 0;
+let delayMs = 0;
 
 const server = createServer((req, res) => {
+  if (req.method === "PUT" && req.url === "/bench/delay-ms") {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (text += chunk));
+    req.on("end", () => {
+      delayMs = Number(text) || 0;
+      res.writeHead(204).end();
+    });
+    return;
+  }
   // Drain the body (the token request has one) before answering.
   req.resume();
   req.on("end", () => {

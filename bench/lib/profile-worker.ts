@@ -3,7 +3,7 @@
 // or warm-up), then writes the profile and prints {file, calls, cpuMicros} on one line.
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { stubFetch, variants, type SendingPath, type Variant } from "../overhead.js";
+import { stubFetch, variants, warmUp, type SendingPath, type Variant } from "../overhead.js";
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,7 +17,7 @@ const origin = arg("origin", "");
 const path = arg("path", "default") as SendingPath;
 const variant = variants(origin || "http://127.0.0.1:9", origin ? undefined : stubFetch, path).list.find((v: Variant) => v.name === which);
 if (!variant) throw new Error(`unknown variant ${which}`);
-for (let i = 0; i < 5000; i++) await variant.call();
+await warmUp(variant.call);
 
 const session = new Session();
 session.connect();
