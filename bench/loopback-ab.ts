@@ -54,7 +54,9 @@ try {
 }
 
 const base = samples[0]!;
-console.log(`Node ${process.version}, ${rounds} rounds of ${calls} calls${pins.pinned ? `, server on CPU ${pins.server.at(-1)}` : ""}`);
+console.log(
+  `Node ${process.version}, ${rounds} rounds of ${calls} calls${pins.server.length > 0 ? `, server on CPU ${pins.server.at(-1)}` : ""}`,
+);
 specs.forEach(({ label }, i) => {
   const { wall, cpu } = samples[i]!;
   const ratio = median(wall.map((w, round) => (base.wall[round] as number) / w));

@@ -141,10 +141,8 @@ const PAIRS = [
  * Runs `call` until V8 has optimized the code it goes through: at least `calls` times and for at
  * least `ms`. Both are needed: a function is queued for optimization after so many calls, and the
  * optimizing compiler then works in a background thread for a while. Measured before that, a
- * variant pays for compiling its code, and more code (ours) looks slower per call than it is. On
- * this machine (2026-12-06) CPU per call settled after about 9,000 loopback calls and 20,000 stub
- * calls (about 0.5 s of them); the default from issue 11 on, 2,000 to 5,000 calls, measured the
- * loopback and the stub while their code was still being compiled (see BENCHMARKS.md).
+ * variant pays for compiling its code, and more code (ours) looks slower per call than it is
+ * (BENCHMARKS.md, benchmark 1, "Warm-up").
  */
 export async function warmUp(call: () => Promise<unknown>, calls = 10_000, ms = 1_000): Promise<void> {
   const until = performance.now() + ms;
@@ -173,6 +171,8 @@ async function measure(
 ): Promise<Map<string, Timing>> {
   const names = origin ? ALL : STUB;
   const samples = new Map<string, Timing[]>(names.map((n) => [n, []]));
+  // Clients kept off the server's CPU; the stub has no server.
+  const prefix = origin ? cpuPins().clients : [];
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(r + k) % names.length] as Variant["name"];
@@ -185,7 +185,7 @@ async function measure(
         new URL("./lib/overhead-worker.ts", import.meta.url),
         args,
         [],
-        { prefix: origin ? cpuPins().clients : [] },
+        { prefix },
       );
       await worker.stop();
       samples.get(name)!.push({ wall: worker.first.secondsPerCall, cpu: worker.first.cpuSecondsPerCall });

@@ -26,10 +26,10 @@ export interface ChildOptions {
  * clients' compiler and GC threads and the server take turns on the same CPUs, and a loopback
  * benchmark measures the scheduler. Empty where `taskset` or a second CPU is missing.
  */
-export function cpuPins(): { server: string[]; clients: string[]; pinned: boolean } {
+export function cpuPins(): { server: string[]; clients: string[] } {
   const cpus = availableParallelism();
-  if (!existsSync("/usr/bin/taskset") || cpus < 2) return { server: [], clients: [], pinned: false };
-  return { server: ["taskset", "-c", String(cpus - 1)], clients: ["taskset", "-c", `0-${cpus - 2}`], pinned: true };
+  if (!existsSync("/usr/bin/taskset") || cpus < 2) return { server: [], clients: [] };
+  return { server: ["taskset", "-c", String(cpus - 1)], clients: ["taskset", "-c", `0-${cpus - 2}`] };
 }
 
 export async function startChild<T>(
