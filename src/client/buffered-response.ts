@@ -1,8 +1,11 @@
 // The Response the transport hands back once it has read the whole body (so the per-attempt
 // timeout covered the body too). A plain `new Response(bytes)` would wrap the bytes in a new
 // stream only for openapi-fetch to read them straight out again, which costs more than the rest
-// of a call; this subclass serves text(), json() and arrayBuffer() from the bytes it holds and
-// builds a stream only when someone asks for `body`, `blob()` or `formData()`.
+// of a call; this class serves text(), json() and arrayBuffer() from the bytes it holds and
+// builds a stream only when someone asks for `body`, `blob()` or `formData()`. It is a Response
+// by prototype (instanceof holds) but never runs Response's constructor: it answers every member
+// itself from the response fetch gave, and the platform's constructor, whose result it would not
+// use, cost about 2% of a loopback call on Node 26 (BENCHMARKS.md, benchmark 1).
 
 const decoder = new TextDecoder();
 
@@ -17,7 +20,7 @@ interface State {
   streamed: Response | undefined;
 }
 
-export class BufferedResponse extends Response {
+export class BufferedResponse implements Response {
   // One private field for all of it: each private field is one more definition per response.
   readonly #s: State;
 
@@ -27,7 +30,6 @@ export class BufferedResponse extends Response {
    */
   constructor(from: Response, bytes: ArrayBuffer) {
     // Headers are worked out when first read (see `headers`), not copied here.
-    super(null, { status: from.status, statusText: from.statusText });
     this.#s = { bytes, size: bytes.byteLength, from, headers: undefined, streamed: undefined };
   }
 
@@ -36,7 +38,7 @@ export class BufferedResponse extends Response {
    * encoding), else a copy without Content-Encoding and Transfer-Encoding and with the length of
    * the bytes: fetch decoded them already, and the wire's values would mislead readers.
    */
-  override get headers(): Headers {
+  get headers(): Headers {
     const s = this.#s;
     if (s.headers) return s.headers;
     const wire = s.from.headers;
@@ -52,28 +54,40 @@ export class BufferedResponse extends Response {
     return s.headers;
   }
 
-  override get url(): string {
+  get status(): number {
+    return this.#s.from.status;
+  }
+
+  get statusText(): string {
+    return this.#s.from.statusText;
+  }
+
+  get ok(): boolean {
+    return this.#s.from.ok;
+  }
+
+  get url(): string {
     return this.#s.from.url;
   }
 
-  override get redirected(): boolean {
+  get redirected(): boolean {
     return this.#s.from.redirected;
   }
 
-  override get type(): ResponseType {
+  get type(): ResponseType {
     return this.#s.from.type;
   }
 
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+  get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
     return this.#stream().body;
   }
 
-  override get bodyUsed(): boolean {
+  get bodyUsed(): boolean {
     const s = this.#s;
     return s.streamed ? s.streamed.bodyUsed : s.bytes === null;
   }
 
-  override text(): Promise<string> {
+  text(): Promise<string> {
     const s = this.#s;
     if (s.streamed) return s.streamed.text();
     try {
@@ -83,7 +97,7 @@ export class BufferedResponse extends Response {
     }
   }
 
-  override json(): Promise<unknown> {
+  json(): Promise<unknown> {
     const s = this.#s;
     if (s.streamed) return s.streamed.json();
     try {
@@ -93,7 +107,7 @@ export class BufferedResponse extends Response {
     }
   }
 
-  override arrayBuffer(): Promise<ArrayBuffer> {
+  arrayBuffer(): Promise<ArrayBuffer> {
     const s = this.#s;
     if (s.streamed) return s.streamed.arrayBuffer();
     try {
@@ -103,19 +117,19 @@ export class BufferedResponse extends Response {
     }
   }
 
-  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
     return this.arrayBuffer().then((buffer) => new Uint8Array(buffer));
   }
 
-  override blob(): Promise<Blob> {
+  blob(): Promise<Blob> {
     return this.#stream().blob();
   }
 
-  override formData(): Promise<FormData> {
+  formData(): Promise<FormData> {
     return this.#stream().formData();
   }
 
-  override clone(): Response {
+  clone(): Response {
     const s = this.#s;
     if (s.streamed) return s.streamed.clone();
     if (s.bytes === null) throw new TypeError("Response.clone: Body has already been consumed.");
@@ -141,3 +155,7 @@ function take(s: State): ArrayBuffer {
   s.bytes = null;
   return bytes;
 }
+
+// instanceof Response holds, and a member a later platform adds is at least found (it may refuse
+// an object its constructor did not make).
+Object.setPrototypeOf(BufferedResponse.prototype, Response.prototype);

@@ -1,6 +1,7 @@
 // The send path itself: what a custom fetch receives, what the timeout covers, and what a caller
 // gets back as the Response.
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { inspect } from "node:util";
 import { IdentityInputError } from "../../src/client/index.js";
 import { BufferedResponse } from "../../src/client/buffered-response.js";
 import { Deadlines, DeadlineError } from "../../src/client/deadlines.js";
@@ -327,6 +328,13 @@ describe("a buffered response", () => {
     await expect(r.text()).resolves.toBe("twice");
     await expect(copy.text()).resolves.toBe("twice");
     expect(copy.status).toBe(201);
+  });
+
+  it("is still a Response to instanceof, toString and util.inspect", async () => {
+    const r = new BufferedResponse(from({ "content-length": "2" }), bytes("ok"));
+    expect(Object.prototype.toString.call(r)).toBe("[object Response]");
+    expect(inspect(r)).toMatch(/^Response \{\n {2}status: 201,\n {2}statusText: 'Created',/);
+    await expect(r.text()).resolves.toBe("ok"); // inspecting read `body`, which still serves the bytes
   });
 
   it("a malformed JSON body rejects with a SyntaxError, not a throw", async () => {
