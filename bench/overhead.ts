@@ -3,17 +3,19 @@
 // and its default timeout, (c′) our client with no timeout; like is measured against like (c
 // against b′, c′ against b), because a timeout that can stop the request gives fetch a signal,
 // which undici links to its Request at a cost of its own. First on loopback against a minimal
-// node:http server in a child process, then with a stub fetch that answers at once, which
+// node:http server in a child process, each variant in a worker process of its own, their blocks
+// of calls taking turns (lib/interleave.ts); then with a stub fetch that answers at once, which
 // leaves nothing but client code to time, through each way the client can send: the default
 // (globalThis.fetch), `fetchWithInit` and the one-Request `fetch` option, each against plain
-// openapi-fetch sending the same way. Each batch of calls runs in a process of its own
-// (bench/lib/overhead-worker.ts), so no variant pays for another's garbage.
+// openapi-fetch sending the same way, each batch in a process of its own
+// (lib/overhead-worker.ts), so no variant pays for another's garbage.
 import createClient from "openapi-fetch";
 import type { IdentityClient } from "../src/client/index.js";
 import type { paths } from "../generated/schema.js";
 import { cpuPins, startChild } from "./lib/child.js";
 import { compiledClient } from "./lib/compiled-client.js";
 import { ORG_ID, ROBY } from "./lib/ids.js";
+import { interleave, type Timing } from "./lib/interleave.js";
 import type { BenchResult } from "./lib/result.js";
 import { median, round } from "./lib/stats.js";
 
@@ -23,10 +25,17 @@ const clientModule = compiledClient(process.env["BENCH_CLIENT_ROOT"] || undefine
 const { createIdentityClient } = (await import(clientModule)) as typeof import("../src/client/index.js");
 
 export interface OverheadOptions {
+  /** Stub: batches (processes) per variant and sending path. */
   rounds: number;
-  loopbackCalls: number;
+  /** Stub: calls per batch. */
   stubCalls: number;
-  /** Calls per round against the server that holds each answer 1 ms. */
+  /** Loopback: sets of worker processes, one per variant (lib/interleave.ts). */
+  sets: number;
+  /** Loopback: blocks per variant per set, and calls per block. */
+  loopbackRounds: number;
+  loopbackCalls: number;
+  /** The same against the server that holds each answer 1 ms. */
+  delayedRounds: number;
   delayedCalls: number;
 }
 
@@ -119,6 +128,8 @@ export function variants(origin: string, stub?: StubFetch, path: SendingPath = "
   return { list, client };
 }
 
+/** The loopback A/A control's label. */
+const CONTROL = "openapi-fetch + timeout, again";
 const ALL: Variant["name"][] = [
   "raw fetch",
   "raw fetch + timeout",
@@ -149,46 +160,22 @@ export async function warmUp(call: () => Promise<unknown>, calls = 10_000, ms = 
   for (let i = 0; i < calls || performance.now() < until; i++) await call();
 }
 
-/** Median seconds per call, wall and the client process's CPU, of each variant. */
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
 /**
- * Median seconds per call of each variant. Every round starts one process per variant, in an
- * order that rotates from round to round; each warms up (the token, the connection, the JIT) and
- * then times `calls` sequential calls: wall time and its own CPU time against a server
- * (`origin`), CPU time alone with the stub, where nothing waits and the machine's other load
- * should not count.
+ * Median seconds per call of each variant with the stub fetch sending the way `path` says. Every
+ * round starts one process per variant, in an order that rotates from round to round; each warms
+ * up and then times `calls` sequential calls: its own CPU time (nothing waits, and the machine's
+ * other load should not count).
  */
-async function measure(
-  origin: string | undefined,
-  rounds: number,
-  calls: number,
-  path: SendingPath = "default",
-  delayMs = 0,
-): Promise<Map<string, Timing>> {
-  const names = origin ? ALL : STUB;
-  const samples = new Map<string, Timing[]>(names.map((n) => [n, []]));
-  // Clients kept off the server's CPU; the stub has no server.
-  const prefix = origin ? cpuPins().clients : [];
+async function measureStub(rounds: number, calls: number, path: SendingPath): Promise<Map<string, Timing>> {
+  const samples = new Map<string, Timing[]>(STUB.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(r + k) % names.length] as Variant["name"];
-      const args = [
-        ...["--variant", name, "--calls", String(calls), "--path", path],
-        ...(origin ? ["--origin", origin] : []),
-        ...(delayMs > 0 ? ["--delay-ms", String(delayMs)] : []),
-      ];
-      const worker = await startChild<{ secondsPerCall: number; cpuSecondsPerCall: number }>(
-        new URL("./lib/overhead-worker.ts", import.meta.url),
-        args,
-        [],
-        { prefix },
-      );
+    for (let k = 0; k < STUB.length; k++) {
+      const name = STUB[(r + k) % STUB.length] as Variant["name"];
+      const worker = await startChild(new URL("./lib/overhead-worker.ts", import.meta.url), ["--variant", name, "--path", path]);
+      worker.send(String(calls));
+      const batch = (await worker.next()) as { secondsPerCall: number; cpuSecondsPerCall: number };
       await worker.stop();
-      samples.get(name)!.push({ wall: worker.first.secondsPerCall, cpu: worker.first.cpuSecondsPerCall });
+      samples.get(name)!.push({ wall: batch.secondsPerCall, cpu: batch.cpuSecondsPerCall });
     }
   }
   return new Map([...samples].map(([name, s]) => [name, { wall: median(s.map((t) => t.wall)), cpu: median(s.map((t) => t.cpu)) }]));
@@ -228,17 +215,30 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
   const server = await startChild<{ origin: string }>(new URL("./lib/minimal-server.ts", import.meta.url), [], [], {
     prefix: cpuPins().server,
   });
-  let loop: Map<string, Timing>;
-  let delayed: Map<string, Timing>;
+  let loopback: Awaited<ReturnType<typeof interleave>>;
   try {
-    loop = await measure(server.first.origin, o.rounds, o.loopbackCalls);
-    // The same against a server 1 ms away: what the overhead means once there is any network at all.
-    delayed = await measure(server.first.origin, o.rounds, o.delayedCalls, "default", 1);
+    loopback = await interleave(
+      server.first.origin,
+      [
+        ...ALL.map((name) => ({ label: name, variant: name })),
+        // A second copy of a baseline: how far apart this run puts two identical clients.
+        { label: CONTROL, variant: "openapi-fetch + timeout" },
+      ],
+      o.sets,
+      [
+        { rounds: o.loopbackRounds, calls: o.loopbackCalls, delayMs: 0 },
+        // The same against a server 1 ms away: what the overhead means once there is any network at all.
+        { rounds: o.delayedRounds, calls: o.delayedCalls, delayMs: 1 },
+      ],
+    );
   } finally {
     await server.stop();
   }
+  const [loopPhase, delayedPhase] = loopback as [(typeof loopback)[number], (typeof loopback)[number]];
+  const loop = loopPhase.total;
+  const delayed = delayedPhase.total;
   const stubs = new Map<SendingPath, Map<string, Timing>>();
-  for (const path of SENDING_PATHS) stubs.set(path, await measure(undefined, o.rounds, o.stubCalls, path));
+  for (const path of SENDING_PATHS) stubs.set(path, await measureStub(o.rounds, o.stubCalls, path));
 
   const rps = (m: Map<string, Timing>, name: string) => 1 / m.get(name)!.wall;
   const us = (m: Map<string, Timing>, name: string, what: keyof Timing = "wall") => m.get(name)![what] * 1e6;
@@ -252,6 +252,10 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
   // Our client in each configuration against plain openapi-fetch configured alike: calls/s on
   // loopback, and on the stub the CPU µs per call our layers add.
   const loopRatio = (pair: (typeof PAIRS)[number]) => rps(loop, pair.ours) / rps(loop, pair.plain);
+  // The same per set of processes: how far one set's answer is from another's.
+  const control = rps(loop, CONTROL) / rps(loop, "openapi-fetch + timeout");
+  const loopRatioPerSet = (pair: (typeof PAIRS)[number]) =>
+    loopPhase.perSet.get(pair.plain)!.map((plain, i) => round(plain.wall / loopPhase.perSet.get(pair.ours)![i]!.wall, 3));
   const stubCost = (path: SendingPath, pair: (typeof PAIRS)[number]) =>
     us(stubs.get(path)!, pair.ours, "cpu") - us(stubs.get(path)!, pair.plain, "cpu");
   // Issue 19: the loopback target holds on Node 22, 24 and 26; Node 20 is reported only.
@@ -281,9 +285,11 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
     name: "overhead",
     notes,
     details: {
-      rounds: o.rounds,
-      loopbackCallsPerRound: o.loopbackCalls,
+      stubRounds: o.rounds,
       stubCallsPerRound: o.stubCalls,
+      loopbackSets: o.sets,
+      loopbackBlocksPerSet: o.loopbackRounds,
+      loopbackCallsPerBlock: o.loopbackCalls,
       loopbackMicrosecondsPerCall: Object.fromEntries([...loop].map(([k, v]) => [k, round(v.wall * 1e6, 2)])),
       loopbackCpuMicrosecondsPerCall: Object.fromEntries([...loop].map(([k, v]) => [k, round(v.cpu * 1e6, 2)])),
       loopbackCallsPerSecond: Object.fromEntries([...loop].map(([k, v]) => [k, Math.round(1 / v.wall)])),
@@ -294,6 +300,8 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
       ratioOursToRawFetch: round(ratioRaw, 3),
       ratioOursToOpenapiFetch: round(ratioPlain, 3),
       loopbackRatioLikeForLike: Object.fromEntries(PAIRS.map((pair) => [pair.label, round(loopRatio(pair), 3)])),
+      loopbackControlRatio: round(control, 3),
+      loopbackRatioLikeForLikePerSet: Object.fromEntries(PAIRS.map((pair) => [pair.label, loopRatioPerSet(pair)])),
       stubCpuMicrosecondsPerCall: Object.fromEntries(
         [...stubs].map(([path, m]) => [path, Object.fromEntries([...m].map(([k, v]) => [k, round(v.cpu * 1e6, 2)]))]),
       ),
@@ -312,7 +320,8 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
             : `raw fetch + timeout ${Math.round(rps(loop, "raw fetch + timeout"))}`),
         ours: String(Math.round(rps(loop, pair.ours))),
         ratio:
-          `${round(loopRatio(pair), 3)}x ${pair.plain} (client CPU ${round(us(loop, pair.plain, "cpu") / us(loop, pair.ours, "cpu"), 3)}x)` +
+          `${round(loopRatio(pair), 3)}x ${pair.plain} (sets ${loopRatioPerSet(pair).join(", ")}; ` +
+          `client CPU ${round(us(loop, pair.plain, "cpu") / us(loop, pair.ours, "cpu"), 3)}x; A/A control ${round(control, 3)}x)` +
           (pair.ours === "our client" ? `; ${round(ratioPlain, 3)}x openapi-fetch without one` : ""),
         target: `≥ 0.95x ${pair.plain} on Node 22, 24, 26 (Node 20 reported)`,
         met: loopTargeted ? loopRatio(pair) >= 0.95 : null,

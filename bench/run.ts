@@ -32,8 +32,8 @@ const BENCHMARKS: Array<[string, () => Promise<BenchResult>]> = [
     () =>
       runOverhead(
         quick
-          ? { rounds: 3, loopbackCalls: 500, delayedCalls: 100, stubCalls: 2000 }
-          : { rounds: 7, loopbackCalls: 2000, delayedCalls: 400, stubCalls: 50_000 },
+          ? { rounds: 3, stubCalls: 2000, sets: 1, loopbackRounds: 6, loopbackCalls: 100, delayedRounds: 3, delayedCalls: 20 }
+          : { rounds: 7, stubCalls: 50_000, sets: 8, loopbackRounds: 10, loopbackCalls: 400, delayedRounds: 10, delayedCalls: 40 },
       ),
   ],
   ["bulk", () => runBulk({ updates: 1000, budget: 160, windowMs: quick ? 1000 : 2000, workers: 8 })],

@@ -10,6 +10,8 @@ export interface Child<T> {
   first: T;
   /** Resolves with the next JSON line. */
   next(): Promise<unknown>;
+  /** Writes one line to the child's stdin. */
+  send(line: string): void;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function startChild<T>(
 ): Promise<Child<T>> {
   const [command, ...rest] = [...(options.prefix ?? []), process.execPath, ...nodeFlags, "--import", "tsx", file.pathname, ...args];
   const child: ChildProcess = spawn(command as string, rest, {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
     env: { ...process.env, ...options.env },
   });
   const lines = createInterface({ input: child.stdout! });
@@ -67,6 +69,7 @@ export async function startChild<T>(
   return {
     first,
     next,
+    send: (line) => child.stdin!.write(`${line}\n`),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

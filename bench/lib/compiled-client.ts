@@ -27,7 +27,8 @@ export function compiledClient(root: string = fileURLToPath(new URL("../..", imp
   const entry = join(outDir, "client", "index.js");
   if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource(join(root, "src"))) {
     execFileSync(process.execPath, [TSC, "-p", join(root, "tsconfig.build.json"), "--outDir", outDir, "--declaration", "false"], {
-      stdio: "inherit",
+      // tsc's report to stderr: a worker's stdout is the lines its parent reads.
+      stdio: ["ignore", 2, 2],
     });
   }
   // The compiled client imports ../../generated/ (the scope table), as dist/ does in the package.

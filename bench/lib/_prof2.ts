@@ -1,0 +1,23 @@
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { variants, warmUp } from "../overhead.js";
+const argv = process.argv.slice(2);
+const opt = (n: string) => {
+  const i = argv.indexOf(`--${n}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const origin = opt("origin")!;
+const call = variants(origin).list.find((x) => x.name === opt("variant"))!.call;
+await warmUp(call);
+const calls = Number(opt("calls") ?? "40000");
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: 50 });
+await session.post("Profiler.start");
+const c0 = process.cpuUsage();
+for (let i = 0; i < calls; i++) await call();
+const c = process.cpuUsage(c0);
+const { profile } = await session.post("Profiler.stop");
+writeFileSync(opt("out")!, JSON.stringify(profile));
+process.stdout.write(JSON.stringify({ cpu: (c.user + c.system) / calls }) + "\n");
