@@ -5,7 +5,7 @@
 // builds a stream only when someone asks for `body`, `blob()` or `formData()`. It is a Response
 // by prototype (instanceof holds) but never runs Response's constructor: it answers every member
 // itself from the response fetch gave, and the platform's constructor, whose result it would not
-// use, cost about 2% of a loopback call on Node 26 (BENCHMARKS.md, benchmark 1).
+// use, cost about 5% of a loopback call on Node 26 (BENCHMARKS.md, benchmark 1).
 
 const decoder = new TextDecoder();
 
