@@ -252,8 +252,9 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
   // Our client in each configuration against plain openapi-fetch configured alike: calls/s on
   // loopback, and on the stub the CPU µs per call our layers add.
   const loopRatio = (pair: (typeof PAIRS)[number]) => rps(loop, pair.ours) / rps(loop, pair.plain);
-  // The same per set of processes: how far one set's answer is from another's.
+  // Two identical clients, one against the other: how far apart this run can put like and like.
   const control = rps(loop, CONTROL) / rps(loop, "openapi-fetch + timeout");
+  // The same per set of processes: how far one set's answer is from another's.
   const loopRatioPerSet = (pair: (typeof PAIRS)[number]) =>
     loopPhase.perSet.get(pair.plain)!.map((plain, i) => round(plain.wall / loopPhase.perSet.get(pair.ours)![i]!.wall, 3));
   const stubCost = (path: SendingPath, pair: (typeof PAIRS)[number]) =>

@@ -1,5 +1,6 @@
-// Starts a TypeScript file in a child node process (through tsx) and reads the one JSON line it
-// prints first, so a benchmark can keep a server or a measured client out of its own process.
+// Starts a TypeScript file in a child node process (through tsx), reads the JSON lines it prints
+// and writes lines to its stdin, so a benchmark can keep a server or a measured client out of its
+// own process.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";

@@ -2,7 +2,7 @@
 // account for every GET and a fixed token for the token endpoint, nothing else. Run as a child
 // process; prints {"origin": "http://127.0.0.1:PORT"} when it listens. `PUT /bench/delay-ms` with
 // a number as its body holds each later answer that many ms, standing in for a network farther
-// away than loopback: a worker warms up at full speed, then turns the delay on for the timed calls.
+// away than loopback: the benchmark warms its workers up at full speed, then turns the delay on.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 

@@ -3,7 +3,7 @@
 // (default, fetchWithInit, fetch). It warms up until its code is optimized and prints
 // {"ready": true}; then each line it reads is a number of calls to time, sequentially, and it
 // answers {"secondsPerCall": wall, "cpuSecondsPerCall": this process's CPU} for them. It stays up
-// between blocks, so blocks of several variants can alternate (see `interleave` in ../overhead.ts).
+// between blocks, so blocks of several variants can alternate (see `interleave` in ./interleave.ts).
 import { createInterface } from "node:readline";
 import { stubFetch, variants, warmUp, type SendingPath, type Variant } from "../overhead.js";
 
