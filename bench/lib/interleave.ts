@@ -3,8 +3,7 @@
 // shared machine. On this machine (2 vCPUs under KVM) the time a loopback call takes wanders by a
 // third within seconds (BENCHMARKS.md, benchmark 1, "Alternating blocks"): batches measured one
 // after another, seconds apart, cannot tell 5% apart; blocks a few dozen ms apart can. Several
-// sets of processes per variant, because a process also settles into a speed of its own (its
-// heap, its compiled code).
+// sets of processes per variant, so that no one process's luck decides a result.
 import { cpuPins, startChild, type Child } from "./child.js";
 import { sleep } from "./stats.js";
 
@@ -62,10 +61,18 @@ function shuffled(n: number): number[] {
 const PAUSE_MS = 5;
 
 /**
+ * Calls each worker makes, in unrecorded blocks taking turns, before any block counts. A worker
+ * that sat idle while the others warmed up (20 s or more for the first of seven) has had V8's
+ * memory reducer run, and its next thousand or so calls cost three to four times the CPU
+ * (BENCHMARKS.md, benchmark 1, "Alternating blocks").
+ */
+const SETTLE_CALLS = 2_000;
+
+/**
  * Runs `phases` against the minimal server at `origin` in `sets` sets of one warmed-up worker per
- * contender. In each round every contender runs one block, in a random order: with a fixed one,
- * each contender would mostly follow the same others, and a block pays for what the block before
- * it left running.
+ * contender, once every worker has settled (SETTLE_CALLS). In each round every contender runs one
+ * block, in a random order: with a fixed one, each contender would mostly follow the same others,
+ * and a block pays for what the block before it left running.
  */
 export async function interleave(
   origin: string,
@@ -87,20 +94,26 @@ export async function interleave(
           ...(c.env && { env: c.env }),
         });
       }
-      for (const [p, phase] of phases.entries()) {
-        await setDelay(origin, phase.delayMs);
-        const acc = contenders.map(() => ({ wall: 0, cpu: 0, calls: 0 }));
-        for (let r = 0; r < phase.rounds; r++) {
+      const runRounds = async (phase: Phase, rounds: number, record?: (i: number, block: Block) => void) => {
+        for (let r = 0; r < rounds; r++) {
           for (const i of shuffled(contenders.length)) {
             // What the last block left running (its collector's and compiler's threads) ends first.
             await sleep(PAUSE_MS);
             workers[i]!.send(String(phase.calls));
             const block = (await workers[i]!.next()) as Block;
-            acc[i]!.wall += block.secondsPerCall * phase.calls;
-            acc[i]!.cpu += block.cpuSecondsPerCall * phase.calls;
-            acc[i]!.calls += phase.calls;
+            record?.(i, block);
           }
         }
+      };
+      for (const [p, phase] of phases.entries()) {
+        await setDelay(origin, phase.delayMs);
+        if (p === 0) await runRounds(phase, Math.ceil(SETTLE_CALLS / phase.calls));
+        const acc = contenders.map(() => ({ wall: 0, cpu: 0, calls: 0 }));
+        await runRounds(phase, phase.rounds, (i, block) => {
+          acc[i]!.wall += block.secondsPerCall * phase.calls;
+          acc[i]!.cpu += block.cpuSecondsPerCall * phase.calls;
+          acc[i]!.calls += phase.calls;
+        });
         acc.forEach((a, i) => sums[p]![i]!.push(a));
       }
       await setDelay(origin, 0);
