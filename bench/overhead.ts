@@ -15,7 +15,7 @@ import type { paths } from "../generated/schema.js";
 import { cpuPins, startChild } from "./lib/child.js";
 import { compiledClient } from "./lib/compiled-client.js";
 import { ORG_ID, ROBY } from "./lib/ids.js";
-import { interleave, type Timing } from "./lib/interleave.js";
+import { interleave, type Block, type Timing } from "./lib/interleave.js";
 import type { BenchResult } from "./lib/result.js";
 import { median, round } from "./lib/stats.js";
 
@@ -173,7 +173,7 @@ async function measureStub(rounds: number, calls: number, path: SendingPath): Pr
       const name = STUB[(r + k) % STUB.length] as Variant["name"];
       const worker = await startChild(new URL("./lib/overhead-worker.ts", import.meta.url), ["--variant", name, "--path", path]);
       worker.send(String(calls));
-      const batch = (await worker.next()) as { secondsPerCall: number; cpuSecondsPerCall: number };
+      const batch = (await worker.next()) as Block;
       await worker.stop();
       samples.get(name)!.push({ wall: batch.secondsPerCall, cpu: batch.cpuSecondsPerCall });
     }

@@ -37,7 +37,8 @@ export interface PhaseResult {
   perSet: Map<string, Timing[]>;
 }
 
-interface Block {
+/** What a worker (./overhead-worker.ts) answers for each block of calls it is sent. */
+export interface Block {
   secondsPerCall: number;
   cpuSecondsPerCall: number;
 }
