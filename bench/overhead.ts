@@ -281,6 +281,12 @@ export async function runOverhead(o: OverheadOptions): Promise<BenchResult> {
       }
     }
   }
+  if (ratioDelayedTimeout < 0.95 || ratioDelayedUntimed < 0.95) {
+    notes.push(
+      `Server 1 ms away: our client reaches ${round(ratioDelayedTimeout, 3)}x raw fetch + timeout and, without a timeout, ` +
+        `${round(ratioDelayedUntimed, 3)}x raw fetch (target 0.95x); this row has no A/A control (see benchmark 1 below).`,
+    );
+  }
   const pathLabel = (path: SendingPath) =>
     path === "default" ? "default: globalThis.fetch" : path === "fetch" ? "`fetch: (request) => …`" : "`fetchWithInit`";
   return {
