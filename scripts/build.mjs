@@ -5,9 +5,8 @@
 // meanwhile (the package test packs), so nothing is wiped: compiled files are overwritten, files
 // whose source is gone are removed, and the docs page replaces the old one in one rename.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join, relative } from "node:path";
-import { build } from "esbuild";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
 
 // Progress goes to stderr: `npm pack --json` runs this and prints its JSON on the same stdout.
 const BUNDLE = "cli/bundle";
@@ -24,33 +23,7 @@ for (const file of readdirSync("dist", { recursive: true, encoding: "utf8" })) {
     rmSync(join("dist", file));
 }
 
-// The CLI as one bundle whose commands' work sits in chunks loaded when a command runs: resolving
-// and loading some hundred files on every start cost more than running them (BENCHMARKS.md,
-// benchmark 8). Packages are bundled too; the few loaded with require (src/cli/lazy.ts) stay
-// outside. The chunks sit as deep as dist/cli/iac/, so paths built from import.meta.url (the
-// schema, the contract) still point into the package. Each file is written beside and renamed, and
-// chunks of an older build go last, so a CLI started meanwhile finds whole files.
-const bundle = await build({
-  entryPoints: ["dist/cli/main.js"],
-  outdir: join("dist", BUNDLE),
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  // CommonJS packages in an ES module bundle call require for Node's own modules.
-  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-  write: false,
-  logLevel: "warning",
-});
-mkdirSync(join("dist", BUNDLE), { recursive: true });
-const written = new Set();
-for (const file of bundle.outputFiles) {
-  writeFileSync(`${file.path}.${process.pid}`, file.contents);
-  renameSync(`${file.path}.${process.pid}`, file.path);
-  written.add(basename(file.path));
-}
-for (const old of readdirSync(join("dist", BUNDLE))) if (!written.has(old)) rmSync(join("dist", BUNDLE, old));
+node("scripts/bundle-cli.mjs");
 
 mkdirSync("dist/docs", { recursive: true });
 const page = join("dist", "docs", `index.${process.pid}.html`);
