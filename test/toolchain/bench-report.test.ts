@@ -1,7 +1,7 @@
 // What BENCHMARKS.md says under a run's table: a section once claimed every target met beside a
 // row marked NO, because the benchmark had no note for that row. The writer is run on a real file.
 import { describe, expect, it } from "@jest/globals";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,10 +30,12 @@ const row = (benchmark: string, met: boolean | null): TableRow => ({
 
 /** The section the writer puts between the markers of a file that had only them. */
 function written(results: BenchResult[]): string {
-  const file = join(mkdtempSync(join(tmpdir(), "bench-report-")), "BENCHMARKS.md");
+  const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
+  const file = join(dir, "BENCHMARKS.md");
   writeFileSync(file, `# Before\n\n${START}\nold\n${END}\n\nAfter\n`);
   writeMarkdown(pathToFileURL(file), results, machine, "2026-12-07T00:00:00.000Z");
   const text = readFileSync(file, "utf8");
+  rmSync(dir, { recursive: true });
   expect(text.startsWith("# Before\n\n")).toBe(true);
   expect(text.endsWith("\n\nAfter\n")).toBe(true);
   return text;
